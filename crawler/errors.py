@@ -1,0 +1,75 @@
+"""Naming what went wrong with a request, for the `tinbao/errors/<kind>` stats and the logs.
+
+A request the crawler refused on purpose (robots.txt, a 304 Not Modified) is no error; a
+redirect loop, a redirect off the site or a page over the size cap is one.
+"""
+
+from __future__ import annotations
+
+from scrapy import exceptions as scrapy_errors
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as net
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from crawler.middlewares.conditional import NotModified
+
+_TIMEOUT = (scrapy_errors.DownloadTimeoutError, net.TimeoutError, net.TCPTimedOutError)
+_DNS = (scrapy_errors.CannotResolveHostError, net.DNSLookupError)
+_REFUSED = (
+    scrapy_errors.DownloadConnectionRefusedError,
+    net.ConnectionRefusedError,
+    net.ConnectError,
+)
+_LOST = (
+    scrapy_errors.DownloadFailedError,
+    net.ConnectionLost,
+    net.ConnectionDone,
+    ResponseFailed,
+    ResponseNeverReceived,
+)
+_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    (_TIMEOUT, "timeout"),
+    (_DNS, "dns"),
+    (_REFUSED, "connection_refused"),
+    ((scrapy_errors.DownloadCancelledError,), "too_large"),
+    ((scrapy_errors.ResponseDataLossError,), "data_loss"),
+    (_LOST, "connection_lost"),
+)
+_IGNORED = (
+    ("robots.txt", None),
+    ("max redirections", "redirect_loop"),
+    ("redirect loop", "redirect_loop"),
+    ("offsite", "offsite_redirect"),
+    ("download_maxsize", "too_large"),
+)
+
+
+def error_kind(failure: Failure) -> str | None:
+    """A short name for a failed request, or None when the crawler refused it on purpose."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, NotModified):
+        return None
+    if isinstance(error, IgnoreRequest):
+        message = str(error).lower()
+        return next((kind for text, kind in _IGNORED if text in message), None)
+    for types, kind in _KINDS:
+        if isinstance(error, types):
+            return kind
+    return type(error).__name__.lower()
+
+
+def refusal_reason(error: BaseException | None) -> str | None:
+    """Why an article URL is for good no article to fetch again: robots.txt forbids it, or it
+    redirects off the site. None for anything a later crawl should try again."""
+    if not isinstance(error, IgnoreRequest) or isinstance(error, NotModified):
+        return None
+    message = str(error).lower()
+    if "robots.txt" in message:
+        return "robots"
+    if "offsite" in message:
+        return "offsite_redirect"
+    return None

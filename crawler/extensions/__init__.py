@@ -1,0 +1,5 @@
+"""Scrapy extensions of tinbao."""
+
+from crawler.extensions.crawl_runs import RecordCrawlRun
+
+__all__ = ["RecordCrawlRun"]

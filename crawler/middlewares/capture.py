@@ -1,0 +1,57 @@
+"""Keep every fetched article page raw, in one WARC file per crawl (crawler/warc.py), and tell
+the spider where its record is (`response.meta["tinbao_warc"]`), so that the archive can point
+each article at the page it was extracted from and `tinbao reextract` can run again over it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from crawler.warc import RawPage, WarcFile, http_headers
+
+DEFAULT_FOLDER = "data/warc"
+
+
+def warc_folder(setting: str | None) -> Path:
+    return Path(setting or os.environ.get("TINBAO_WARC_DIR") or DEFAULT_FOLDER)
+
+
+class CaptureRawPages:
+    def __init__(self, crawler: Crawler, folder: Path):
+        self.crawler = crawler
+        self.folder = folder
+        self.file: WarcFile | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CaptureRawPages:
+        if not crawler.settings.getbool("TINBAO_KEEP_RAW", True):
+            raise NotConfigured
+        middleware = cls(crawler, warc_folder(crawler.settings.get("TINBAO_WARC_DIR")))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("tinbao_kind") != "article" or response.status != 200:
+            return response
+        if self.file is None:
+            assert self.crawler.spider is not None
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            name = f"{self.crawler.spider.name}-{stamp}-{os.getpid()}.warc.gz"
+            self.file = WarcFile(self.folder, name)
+        page = RawPage(response.url, response.status, http_headers(dict(response.headers)),
+                       response.body, datetime.now(UTC))  # fmt: skip
+        request.meta["tinbao_warc"] = self.file.write(page)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("tinbao/warc/records")
+        return response
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.file is not None:
+            self.file.close()

@@ -1,0 +1,68 @@
+"""Per-host pacing on top of AutoThrottle: robots.txt `Crawl-delay` as the least spacing between
+two requests to a host, and pauses of the whole host — asked for by the server (Retry-After) or
+chosen after a failure (exponential backoff; see retry.py).
+
+Other components ask for a pause by sending the `pause_host` signal, so none of them needs a
+reference to this middleware.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.utils.httpobj import urlparse_cached
+
+logger = logging.getLogger(__name__)
+
+pause_host = object()
+"""Signal: pause_host(netloc: str, seconds: float, reason: str) — no request to `netloc` starts
+for `seconds` from now."""
+
+
+class HostPacing:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.user_agent = str(crawler.settings.get("USER_AGENT", "tinbao"))
+        self.max_delay = crawler.settings.getfloat("TINBAO_MAX_CRAWL_DELAY", 60.0)
+        self.spacing: dict[str, float] = {}
+        self.next_start: dict[str, float] = {}
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(self.pause, signal=pause_host)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostPacing:
+        return cls(crawler)
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        crawl_delay = getattr(robotparser, "crawl_delay", None)
+        delay = crawl_delay(self.user_agent) if callable(crawl_delay) else None
+        if delay:
+            netloc = urlparse_cached(request).netloc
+            self.spacing[netloc] = min(float(delay), self.max_delay)
+            self._count("crawl_delay", int(self.spacing[netloc]))
+            logger.info("robots.txt of %s asks for %.1fs between requests", netloc, delay)
+
+    def pause(self, netloc: str, seconds: float, reason: str) -> None:
+        until = time.monotonic() + seconds
+        if until > self.next_start.get(netloc, 0.0):
+            self.next_start[netloc] = until
+            logger.info("pausing %s for %.1fs (%s)", netloc, seconds, reason)
+
+    async def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_obey_robotstxt"):
+            return  # robots.txt itself, fetched before anything else
+        netloc = urlparse_cached(request).netloc
+        now = time.monotonic()
+        start = max(now, self.next_start.get(netloc, 0.0))
+        self.next_start[netloc] = start + self.spacing.get(netloc, 0.0)
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def _count(self, name: str, value: int) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(f"tinbao/pacing/{name}", value)

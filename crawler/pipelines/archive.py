@@ -1,0 +1,42 @@
+"""Store each article in the archive (storage.save_article decides new/updated/duplicate)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from scrapy.crawler import Crawler
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.extraction import Article
+from storage import make_sessionmaker, open_archive, save_article
+
+
+class ArchiveArticles:
+    def __init__(self, crawler: Crawler, database_url: str):
+        self.crawler = crawler
+        self.database_url = database_url
+        self.engine: Engine | None = None
+        self.sessions: sessionmaker[Session] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveArticles:
+        return cls(crawler, crawler.settings.get("TINBAO_DATABASE_URL"))
+
+    def open_spider(self) -> None:
+        self.engine = open_archive(self.database_url)
+        self.sessions = make_sessionmaker(self.engine)
+
+    def close_spider(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def process_item(self, item: object) -> object:
+        if not isinstance(item, Article):
+            return item
+        assert self.sessions is not None and self.crawler.stats is not None
+        aliases = [item.fetched_url] if item.fetched_url and item.fetched_url != item.url else []
+        with self.sessions.begin() as session:
+            outcome = save_article(session, item.site, item, now=datetime.now(UTC), aliases=aliases)
+        self.crawler.stats.inc_value(f"tinbao/articles/{outcome.value}")
+        return item

@@ -1,0 +1,86 @@
+"""Scrapy settings for tinbao: polite by default. Override per run with `-s NAME=VALUE`.
+
+tinbao's own settings (environment variable in brackets):
+  TINBAO_DATABASE_URL   [TINBAO_DATABASE_URL] SQLAlchemy URL of the archive (./data/tinbao.db)
+  TINBAO_SITES          [TINBAO_SITES] TOML file of sites merged over the built-in registry
+  TINBAO_LISTING_PAGES  pages of each section listing to walk per crawl (default 5)
+  TINBAO_USER_AGENT     [TINBAO_USER_AGENT] the User-Agent to send (default names the project)
+  TINBAO_WARC_DIR       [TINBAO_WARC_DIR] folder of the raw pages' WARC files (./data/warc)
+  TINBAO_KEEP_RAW       keep every article page raw in a WARC file (default True)
+  TINBAO_CONDITIONAL_REQUESTS  send If-None-Match/If-Modified-Since for feeds, sitemaps and
+                        listings (default True)
+"""
+
+from __future__ import annotations
+
+import os
+
+from storage import database_url
+
+BOT_NAME = "tinbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_LOADER_CLASS = "crawler.spider_loader.RegistrySpiderLoader"
+
+TINBAO_DATABASE_URL = database_url()
+TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
+TINBAO_LISTING_PAGES = 5
+
+# Politeness: obey robots.txt, say who we are, adapt to the server, never more than 2 at once.
+ROBOTSTXT_OBEY = True
+USER_AGENT = os.environ.get(
+    "TINBAO_USER_AGENT",
+    "tinbao/0.1 (news archive; +https://github.com/tinbao/tinbao)",
+)
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = False
+# No listening ports in a crawl process: the telnet console and Scrapy's remote-control server
+# (which runs Python code sent to it) are for interactive debugging, not for a daemon's crawls.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# http_proxy / https_proxy / no_proxy from the environment are honoured (HttpProxyMiddleware).
+HTTPPROXY_ENABLED = True
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.RequireArticle": 100,
+    "crawler.pipelines.ArchiveArticles": 500,
+    "crawler.pipelines.RecordUnservedPages": 600,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # after robots.txt (100): wait for the host's Crawl-delay and any pause before a request
+    "crawler.middlewares.HostPacing": 120,
+    # Scrapy's retry (550) replaced by one that honours Retry-After and backs off
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryWithBackoff": 550,
+    # sees 3xx answers before Scrapy's redirects (600): loops and off-site targets are errors
+    "crawler.middlewares.RedirectGuard": 610,
+    # below decompression (590): article pages kept raw in the crawl's WARC file
+    "crawler.middlewares.CaptureRawPages": 580,
+    # between redirects (600) and retries (550): a 304 ends the branch before any retry
+    "crawler.middlewares.ConditionalRequests": 560,
+    # sees every response and download error first (just above the downloader's own stats)
+    "crawler.middlewares.CircuitBreaker": 840,
+}
+RETRY_TIMES = 3
+TINBAO_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled at each next one
+TINBAO_BACKOFF_MAX = 60.0
+TINBAO_MAX_RETRY_AFTER = 600.0  # the longest Retry-After honoured
+TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
+TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
+EXTENSIONS = {
+    "crawler.extensions.RecordCrawlRun": 500,
+}
+
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

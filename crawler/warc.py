@@ -1,0 +1,90 @@
+"""Raw pages kept as they were fetched, in WARC files (ISO 28500), so that a better extractor
+can run again over everything ever crawled, without fetching anything again.
+
+One file per crawl, one gzip member per record: a record is read back by seeking to its
+offset. The payload is the body Scrapy received (after transfer and content decoding, so the
+Content-Encoding / Transfer-Encoding headers are left out of the stored HTTP headers).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+_DECODED = {b"content-encoding", b"transfer-encoding", b"content-length"}
+
+
+@dataclass(frozen=True)
+class WarcRef:
+    """Where one record is: a file name (relative to the WARC folder) and a byte offset."""
+
+    file: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class RawPage:
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+
+
+class WarcFile:
+    """Append response records to one gzipped WARC file."""
+
+    def __init__(self, folder: Path, name: str):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.name = name
+        self._stream: BinaryIO = (folder / name).open("ab")
+        self._writer = WARCWriter(self._stream, gzip=True)
+
+    def write(self, page: RawPage) -> WarcRef:
+        http = StatusAndHeaders(f"{page.status} -", page.headers, protocol="HTTP/1.1")
+        record = self._writer.create_warc_record(
+            page.url,
+            "response",
+            payload=io.BytesIO(page.body),
+            length=len(page.body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": page.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        )
+        offset = self._stream.tell()
+        self._writer.write_record(record)
+        self._stream.flush()
+        return WarcRef(self.name, offset)
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def http_headers(raw: dict[bytes, list[bytes]]) -> list[tuple[str, str]]:
+    """Scrapy's headers as WARC wants them, without the encodings already undone."""
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in raw.items()
+        if name.lower() not in _DECODED
+        for value in values
+    ]
+
+
+def read_page(folder: Path, ref: WarcRef) -> RawPage:
+    """The record at `ref`, as it was stored."""
+    with (folder / ref.file).open("rb") as stream:
+        stream.seek(ref.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        body = record.raw_stream.read()
+        status = int((record.http_headers.get_statuscode() or "0") if record.http_headers else 0)
+        headers = list(record.http_headers.headers) if record.http_headers else []
+        when = record.rec_headers.get_header("WARC-Date") or ""
+    fetched_at = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    return RawPage(url, status, headers, body, fetched_at)

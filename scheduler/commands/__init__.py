@@ -1,0 +1,39 @@
+"""The `tinbao` subcommands, one module each. A module exposes `register(commands)`, which adds
+its parser(s) to the argparse subparsers and sets `handler` to a function of the parsed options
+returning the exit status. Add a module here and list it in `COMMANDS`."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from scheduler.commands import (
+    backfill,
+    crawl,
+    daemon,
+    db,
+    export,
+    probe,
+    runs,
+    schedule,
+    search,
+    show,
+    sites,
+    stats,
+    status,
+)
+
+COMMANDS: tuple[ModuleType, ...] = (
+    sites,
+    crawl,
+    backfill,
+    runs,
+    db,
+    daemon,
+    schedule,
+    status,
+    probe,
+    search,
+    show,
+    export,
+    stats,
+)

@@ -1,0 +1,58 @@
+"""`tinbao show ID|URL`: one article as a reader sees it.
+
+The layout is the one news aggregators give a provincial article (see
+../shared/corpus/seed/): title, lead, the body's paragraphs and sub-headings, the byline, then
+`Nguồn <paper>: <url>`, the paper named without its "Báo " prefix as they do. Nothing else: no
+share buttons, no dates in the text.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+
+from crawler.registry import load_registry
+from scheduler.commands.common import json_line
+from storage import Article, database_url, make_sessionmaker, open_archive
+from storage.reading import find_article
+
+FIELDS = ("id", "site", "url", "title", "lead", "body", "authors", "published_at",
+          "updated_at", "section", "tags", "image_url", "language", "source", "first_seen_at",
+          "gone_at")  # fmt: skip
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("show", help="print one article as a reader sees it")
+    parser.add_argument("article", help="its id (from tinbao search) or any of its URLs")
+    parser.add_argument("--json", action="store_true", help="the stored record as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    engine = open_archive(database_url(options.database_url))
+    try:
+        with make_sessionmaker(engine)() as session:
+            article = find_article(session, options.article)
+    finally:
+        engine.dispose()
+    if article is None:
+        print(f"no article in the archive has the id or URL {options.article!r}")
+        return 1
+    if options.json:
+        print(json_line({field: getattr(article, field) for field in FIELDS}))
+        return 0
+    papers = {site.key: site.name for site in load_registry().values()}
+    print(render(article, papers))
+    return 0
+
+
+def render(article: Article, papers: Mapping[str, str]) -> str:
+    """The reader's text of `article`; `papers` maps site keys to the papers' names."""
+    paper = papers.get(article.site, article.site).removeprefix("Báo ")
+    blocks = [article.title, article.lead or ""]
+    blocks += [line.strip() for line in article.body.splitlines()]
+    blocks.append(article.authors or "")
+    if article.source:
+        blocks.append(f"Theo {article.source}")
+    blocks.append(f"Nguồn {paper}: {article.url}")
+    return "\n\n".join(block for block in blocks if block)

@@ -1,0 +1,74 @@
+"""`tinbao status`: is every scheduled site still being archived? Exit status 1 when not."""
+
+from __future__ import annotations
+
+import argparse
+
+from crawler.registry import load_registry
+from scheduler.commands.common import json_line, table
+from scheduler.commands.schedule import daemon_line
+from scheduler.daemon import utc_now
+from scheduler.health import SiteFacts, Thresholds, gather, problems, recent_error_rates
+from scheduler.plan import wanted
+from storage import database_url, make_sessionmaker, open_archive
+from storage.daemon import create_daemon_tables, lock_state
+
+HEADERS = ["site", "last success (UTC)", "error rate", "last new article (UTC)", "health"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("status", help="health: stale sites, rising errors, no news")
+    parser.add_argument("--quiet-days", type=float, default=Thresholds.quiet_days, metavar="N",
+                        help="flag a site with no new article for N days (default 3)")  # fmt: skip
+    parser.add_argument("--stale-intervals", type=float, default=Thresholds.stale_intervals,
+                        metavar="N", help="flag a site whose last successful crawl is older "
+                        "than N intervals (default 3)")  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.set_defaults(handler=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    thresholds = Thresholds(quiet_days=options.quiet_days,
+                            stale_intervals=options.stale_intervals)  # fmt: skip
+    sites = wanted(load_registry())
+    now = utc_now()
+    engine = open_archive(database_url(options.database_url))
+    try:
+        create_daemon_tables(engine)
+        with make_sessionmaker(engine)() as session:
+            facts = gather(session, sites, now, thresholds)
+            lock = lock_state(session)
+    finally:
+        engine.dispose()
+    found = {f.key: problems(f, now, thresholds) for f in facts}
+    daemon = daemon_line(lock, now)
+    if options.json:
+        for f in facts:
+            print(json_line(record(f, found[f.key], thresholds)))
+    else:
+        rows = [[f.key, _when(f.last_success), _rate(f, thresholds), _when(f.last_new_article),
+                 "; ".join(found[f.key]) or "ok"] for f in facts]  # fmt: skip
+        print(table(HEADERS, rows))
+        print(daemon)
+    daemon_down = lock is None or not lock.is_live(now)
+    return 1 if daemon_down or any(found.values()) else 0
+
+
+def record(facts: SiteFacts, found: list[str], thresholds: Thresholds) -> dict[str, object]:
+    rates = recent_error_rates(facts, thresholds)
+    return {
+        "site": facts.key,
+        "last_success": facts.last_success,
+        "last_new_article": facts.last_new_article,
+        "error_rate": rates[0] if rates else None,
+        "problems": found,
+    }
+
+
+def _rate(facts: SiteFacts, thresholds: Thresholds) -> str:
+    rates = recent_error_rates(facts, thresholds)
+    return f"{rates[0]:.0%}" if rates else "-"
+
+
+def _when(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "-"

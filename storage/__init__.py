@@ -1,0 +1,81 @@
+"""tinbao's archive: SQLAlchemy 2 models, engines, and the idempotent save.
+
+Nothing here imports Scrapy or the crawler; callers create an engine with `open_archive` (or
+`make_engine`) and pass sessions in.
+"""
+
+from storage.articles import ArticleFields, SaveOutcome, known_urls, mark_gone, save_article
+from storage.engine import (
+    DATABASE_ENV,
+    DEFAULT_DATABASE_URL,
+    create_schema,
+    database_url,
+    make_engine,
+    make_sessionmaker,
+    open_archive,
+)
+from storage.folding import fold
+from storage.frontier import (
+    FrontierEntry,
+    add_pending,
+    clear_frontier,
+    frontier_size,
+    mark_done,
+    pending_after,
+)
+from storage.hashing import content_hash
+from storage.ignored import IgnoredUrl, ignored_urls, remember_ignored
+from storage.models import Article, ArticleUrl, Base, CrawlRun
+from storage.runs import RunCounts, finish_run, last_successful_run, recent_runs, start_run
+from storage.schema import ArchiveBehind, head_revision, upgrade
+from storage.search import SearchHit, search_articles
+from storage.search_index import rebuild_search_index
+from storage.search_query import QueryError, parse_query
+from storage.validators import HttpValidator, Validators, load_validators, store_validators
+
+__all__ = [
+    "DATABASE_ENV",
+    "DEFAULT_DATABASE_URL",
+    "ArchiveBehind",
+    "Article",
+    "ArticleFields",
+    "ArticleUrl",
+    "Base",
+    "CrawlRun",
+    "FrontierEntry",
+    "HttpValidator",
+    "IgnoredUrl",
+    "QueryError",
+    "RunCounts",
+    "SaveOutcome",
+    "SearchHit",
+    "Validators",
+    "add_pending",
+    "clear_frontier",
+    "content_hash",
+    "create_schema",
+    "database_url",
+    "finish_run",
+    "fold",
+    "frontier_size",
+    "head_revision",
+    "ignored_urls",
+    "known_urls",
+    "last_successful_run",
+    "load_validators",
+    "make_engine",
+    "make_sessionmaker",
+    "mark_done",
+    "mark_gone",
+    "open_archive",
+    "parse_query",
+    "pending_after",
+    "rebuild_search_index",
+    "recent_runs",
+    "remember_ignored",
+    "save_article",
+    "search_articles",
+    "start_run",
+    "store_validators",
+    "upgrade",
+]

@@ -1,0 +1,187 @@
+"""Saving an article idempotently: one row per canonical URL and per text.
+
+A crawl may meet an article many times (feed, sitemap, section page, the next crawl) and the same
+text under a second URL (a tracking parameter, a syndicated copy). `save_article` decides, for one
+extracted record, whether it is new, an update of the stored row, unchanged, or a duplicate of
+another row's text; it never stores an article twice, also when two crawls race.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.hashing import content_hash
+from storage.models import Article, ArticleUrl
+from storage.upsert import insert_ignoring_conflicts
+
+
+class ArticleFields(Protocol):
+    """What the archive needs from an extracted article (the crawler's Article satisfies it)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def lead(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def authors(self) -> Sequence[str]: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def image_url(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+
+
+class SaveOutcome(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+
+
+_CONTENT_COLUMNS = (
+    "title",
+    "lead",
+    "body",
+    "authors",
+    "published_at",
+    "updated_at",
+    "section",
+    "tags",
+    "image_url",
+    "language",
+    "source",
+)
+
+
+def article_values(site: str, record: ArticleFields) -> dict[str, Any]:
+    """The row for `record`: text in NFC, lists joined by ", ", empty strings as NULL."""
+
+    def text(value: str) -> str | None:
+        value = unicodedata.normalize("NFC", value).strip()
+        return value or None
+
+    for name in ("published_at", "updated_at"):
+        value = getattr(record, name)
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"{name} of {record.url} is a naive datetime: give it a time zone")
+    body = unicodedata.normalize("NFC", record.body).strip()
+    return {
+        "site": site,
+        "url": record.url,
+        "title": unicodedata.normalize("NFC", record.title).strip(),
+        "lead": text(record.lead),
+        "body": body,
+        "authors": text(", ".join(record.authors)),
+        "published_at": record.published_at,
+        "updated_at": record.updated_at,
+        "section": text(record.section),
+        "tags": text(", ".join(record.tags)),
+        "image_url": record.image_url or None,
+        "language": record.language or None,
+        "source": text(record.source),
+        "content_hash": content_hash(body),
+    }
+
+
+def save_article(
+    session: Session,
+    site: str,
+    record: ArticleFields,
+    *,
+    now: datetime,
+    aliases: Iterable[str] = (),
+) -> SaveOutcome:
+    """Store `record` for `site` as seen at `now`; the caller commits.
+
+    `aliases` are other URLs the article was met under (the URL it was fetched from when that
+    differs from its canonical one); they are recorded so that no crawl fetches them again.
+    """
+    values = article_values(site, record)
+    urls = [values["url"], *aliases]
+    stored = session.scalar(select(Article).where(Article.url == values["url"]))
+    if stored is not None:
+        outcome = _refresh(session, stored, values, now)
+        _record_urls(session, stored.id, site, urls, now)
+        return outcome
+    twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
+    if twin is not None:
+        twin.last_seen_at = now
+        _record_urls(session, twin.id, site, urls, now)
+        return SaveOutcome.DUPLICATE
+    row = {**values, "first_seen_at": now, "last_seen_at": now}
+    inserted = insert_ignoring_conflicts(session, Article.__table__, row)  # type: ignore[arg-type]
+    # When the insert did nothing, another process stored this URL or this text in between.
+    stored = session.scalar(select(Article).where(Article.url == values["url"]))
+    if stored is None:
+        twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
+        if twin is not None:
+            _record_urls(session, twin.id, site, urls, now)
+        return SaveOutcome.DUPLICATE
+    outcome = SaveOutcome.NEW if inserted else _refresh(session, stored, values, now)
+    _record_urls(session, stored.id, site, urls, now)
+    return outcome
+
+
+def known_urls(session: Session, site: str) -> set[str]:
+    """Every URL under which an article was met on `site`: a crawl need not fetch them."""
+    return set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.site == site)))
+
+
+def mark_gone(session: Session, url: str, *, now: datetime) -> bool:
+    """The site answered 404/410 for a stored article: note when, keep the stored copy."""
+    article_id = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
+    article = session.get(Article, article_id) if article_id is not None else None
+    if article is None:
+        return False
+    if article.gone_at is None:
+        article.gone_at = now
+    return True
+
+
+def _record_urls(
+    session: Session, article_id: int, site: str, urls: Iterable[str], now: datetime
+) -> None:
+    for url in dict.fromkeys(urls):
+        row = {"url": url, "article_id": article_id, "site": site, "first_seen_at": now}
+        insert_ignoring_conflicts(session, ArticleUrl.__table__, row)  # type: ignore[arg-type]
+
+
+def _refresh(
+    session: Session, stored: Article, values: dict[str, Any], now: datetime
+) -> SaveOutcome:
+    stored.last_seen_at = now
+    stored.gone_at = None
+    changed = {c: values[c] for c in _CONTENT_COLUMNS if getattr(stored, c) != values[c]}
+    if not changed:
+        return SaveOutcome.UNCHANGED
+    if values["content_hash"] != stored.content_hash:
+        clash = session.scalar(
+            select(Article.id).where(Article.content_hash == values["content_hash"])
+        )
+        if clash is not None:
+            # The new text is already stored as another article: keep this row as it was.
+            return SaveOutcome.DUPLICATE
+        changed["content_hash"] = values["content_hash"]
+    for column, value in changed.items():
+        setattr(stored, column, value)
+    return SaveOutcome.UPDATED

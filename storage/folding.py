@@ -1,0 +1,60 @@
+"""Folding Vietnamese for search: what a query typed without tone marks must still find.
+
+"Đà Nẵng", "ĐÀ NẴNG" and "da nang" fold to the same "da nang"; so do "đá nặng" (a heavy stone)
+and "Dà Nang", which is why search ranks an exact match of a query typed with diacritics first
+(`exact_words`). `fold` is the one definition; the SQL sides follow it: SQLite's FTS5 tokenizer
+`unicode61 remove_diacritics 2` folds case and marks (only đ/Đ are replaced before indexing,
+they have no decomposition), PostgreSQL's `tinbao_fold()` is a `translate()` built from
+`translation()` below, and a test checks both against `fold`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+# The Latin letters (Latin-1, Latin Extended-A/B, Latin Extended Additional: all of Vietnamese)
+# that fold to one other character; what PostgreSQL's translate() needs.
+_LATIN_RANGES = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+
+
+def fold(text: str) -> str:
+    """NFC, lowercase, đ -> d, combining marks dropped, runs of white space as one space."""
+    lowered = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
+    bare = "".join(c for c in unicodedata.normalize("NFD", lowered) if not _is_mark(c))
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", bare)).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, as the search index sees them ("Đà-Nẵng!" -> da, nang)."""
+    return _WORD.findall(fold(text))
+
+
+def has_diacritics(text: str) -> bool:
+    """True when folding changes more than case: the user typed tone marks or đ."""
+    return fold(text) != _SPACE.sub(" ", unicodedata.normalize("NFC", text).lower()).strip()
+
+
+def exact_words(text: str) -> list[str]:
+    """The words of `text` in lowercase NFC, marks kept: what an exact match must contain."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def translation() -> tuple[str, str]:
+    """(from, to) for SQL `translate()`: every Latin letter whose fold is one other letter."""
+    source, target = [], []
+    for start, end in _LATIN_RANGES:
+        for code in range(start, end + 1):
+            char = chr(code)
+            folded = fold(char)
+            if len(folded) == 1 and folded != char and unicodedata.category(char).startswith("L"):
+                source.append(char)
+                target.append(folded)
+    return "".join(source), "".join(target)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) == "Mn"

@@ -1,0 +1,52 @@
+"""Exporting articles as Parquet, one row group per batch, in constant memory.
+
+pyarrow is optional (`pip install 'tinbao[parquet]'`): it is imported when a Parquet export
+starts, and MissingPyarrow says how to install it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import IO, Any
+
+from storage.export import BATCH, COLUMNS, TIMES, Progress
+
+
+class MissingPyarrow(RuntimeError):
+    """Parquet needs pyarrow, which is not installed."""
+
+
+def write_parquet(
+    rows: Iterable[dict[str, Any]], out: IO[bytes], progress: Progress | None = None
+) -> int:
+    """Write `rows` to `out` (a binary file or stream); the number of rows written."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise MissingPyarrow("Parquet export needs pyarrow: pip install 'tinbao[parquet]'") from exc
+    integers = {"id"}
+    schema = pa.schema(
+        [
+            (
+                name,
+                pa.int64()
+                if name in integers
+                else pa.timestamp("us", tz="UTC")
+                if name in TIMES
+                else pa.string(),
+            )
+            for name in COLUMNS
+        ]
+    )
+    count = 0
+    iterator = iter(rows)
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        while batch := list(itertools.islice(iterator, BATCH)):
+            columns = {name: [row[name] for row in batch] for name in COLUMNS}
+            writer.write_batch(pa.RecordBatch.from_pydict(columns, schema=schema))
+            count += len(batch)
+            if progress is not None:
+                progress(count)
+    return count

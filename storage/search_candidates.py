@@ -1,0 +1,180 @@
+"""The first step of a search: the candidates, with their relevance and age, per backend.
+
+Candidates are the newest WINDOW articles matching every term and the filters, found in the
+index's own order (rowid, id), so that a word found in most articles costs about as much as a
+rare one: the index stops after WINDOW hits instead of ranking them all. Ids grow with the time
+an article was stored, not published: when a backfill has put old articles last, the newest
+WINDOW published in the last RECENT_DAYS are added.
+
+SQLite: relevance is where the terms are, read from the index over the candidates' id range (all
+terms in the title +3, in the lead +1, the words written together as a phrase +2, on top of 1).
+FTS5's bm25() is not used: its statistics count every article holding each term, a scan of the
+whole posting list, and folded syllables ("da", "duong", "tinh") are in most articles. The site
+filter is part of the FTS query (the site key is indexed); the date filter bounds the id range
+by the months asked for (`articles_fts_months`) and is then checked exactly. PostgreSQL:
+ts_rank_cd over the weighted tsvector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Float, Integer, TextClause, bindparam, column, text
+from sqlalchemy.orm import Session
+
+from storage.models import UTCDateTime
+from storage.search_index import pg_vector
+from storage.search_query import Query
+
+WINDOW = 500
+RECENT_DAYS = 90
+TITLE, LEAD, PHRASE = 3.0, 1.0, 2.0
+_TYPED = (column("id", Integer), column("age", Float), column("relevance", Float))
+_MONTHS = text(
+    "SELECT min(first_id), max(last_id) FROM articles_fts_months "
+    "WHERE month BETWEEN :first AND :last"
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search may return: of these sites (None: any), published in
+    [since, until)."""
+
+    sites: Sequence[str] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def sql(self, alias: str = "a.") -> str:
+        clauses = [
+            f"AND {alias}site IN :sites" if self.sites is not None else "",
+            f"AND {alias}published_at >= :since" if self.since is not None else "",
+            f"AND {alias}published_at < :until" if self.until is not None else "",
+        ]
+        return " ".join(c for c in clauses if c)
+
+    def bind(
+        self, statement: TextClause, now: datetime | None = None
+    ) -> tuple[TextClause, dict[str, object]]:
+        """`statement` with the filters' parameters (and `now`), times typed as the archive
+        stores them."""
+        params: dict[str, object] = {}
+        if self.sites is not None:
+            statement = statement.bindparams(bindparam("sites", expanding=True))
+            params["sites"] = list(self.sites)
+        for name, value in (("since", self.since), ("until", self.until), ("now", now)):
+            if value is not None:
+                statement = statement.bindparams(bindparam(name, type_=UTCDateTime()))
+                params[name] = value
+        return statement, params
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    relevance: float
+    age_days: float
+
+
+def find_candidates(
+    session: Session, query: Query, filters: Filters, now: datetime
+) -> list[Candidate]:
+    """The newest WINDOW matches; when they include articles older than RECENT_DAYS (a
+    backfill stores old articles last), also the newest WINDOW published in the last
+    RECENT_DAYS, so that recent articles are never crowded out of the ranking."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"full-text search needs SQLite or PostgreSQL, not {dialect}")
+    window = _sqlite if dialect == "sqlite" else _postgresql
+    found = window(session, query, filters, now)
+    undated = filters.since is None and filters.until is None
+    if undated and len(found) == WINDOW and max(c.age_days for c in found) > RECENT_DAYS:
+        since = now - timedelta(days=RECENT_DAYS)
+        first = _first_id_since(session, dialect, since)
+        if first is not None and first < min(c.id for c in found):  # else nothing to add
+            more = window(session, query, Filters(filters.sites, since=since), now)
+            return list(({c.id: c for c in found} | {c.id: c for c in more}).values())
+    return found
+
+
+def _first_id_since(session: Session, dialect: str, since: datetime) -> int | None:
+    """The lowest id of an article published since `since` (SQLite: of its month)."""
+    if dialect == "sqlite":
+        month = since.astimezone(UTC).strftime("%Y-%m")
+        first = session.execute(_MONTHS, {"first": month, "last": "9999-99"}).one()[0]
+    else:
+        statement = text("SELECT min(id) FROM articles WHERE published_at >= :since")
+        statement = statement.bindparams(bindparam("since", type_=UTCDateTime()))
+        first = session.scalar(statement, {"since": since})
+    return int(first) if first is not None else None
+
+
+def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
+    bounds, span = "", {}
+    if filters.since is not None or filters.until is not None:
+        # ids grow with crawl time, not publication time: the ids of the months asked for bound
+        # the index scan, the join then checks the dates exactly
+        months = {"first": "0000-00", "last": "9999-99"}
+        if filters.since is not None:
+            months["first"] = filters.since.astimezone(UTC).strftime("%Y-%m")
+        if filters.until is not None:
+            last = filters.until.astimezone(UTC) - timedelta(microseconds=1)
+            months["last"] = last.strftime("%Y-%m")
+        lo, hi = session.execute(_MONTHS, months).one()
+        if lo is None:
+            return []
+        bounds, span = "AND articles_fts.rowid BETWEEN :lo AND :hi", {"lo": lo, "hi": hi}
+    restrict = ""
+    if filters.sites is not None:
+        keys = " OR ".join('"' + key.replace('"', '""') + '"' for key in filters.sites)
+        restrict = " AND {site} : (" + keys + ")"
+    statement, params = filters.bind(
+        text(
+            "SELECT a.id, julianday(:now) - julianday(coalesce(a.published_at, a.first_seen_at)) "
+            "AS age, 1.0 AS relevance FROM articles_fts "
+            "JOIN articles AS a INDEXED BY ix_articles_fts_time "
+            f"ON a.id = articles_fts.rowid WHERE articles_fts MATCH :match {bounds} "
+            f"{filters.sql()} ORDER BY articles_fts.rowid DESC LIMIT :window"
+        ),
+        now,
+    )
+    terms = query.fts5()
+    params |= {**span, "window": WINDOW}
+    params["match"] = "{title lead body} : (" + terms + ")" + restrict
+    rows = session.execute(statement.columns(*_TYPED), params).all()
+    if not rows:
+        return []
+    relevance = {id_: 1.0 for id_, _, _ in rows}
+    features = [(TITLE, "{title} : (" + terms + ")"), (LEAD, "{lead} : (" + terms + ")")]
+    phrase = query.phrase()
+    if phrase is not None:
+        features.append((PHRASE, "{title lead body} : " + phrase.fts5()))
+    probe = text(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match "
+        "AND rowid BETWEEN :lo AND :hi"
+    )
+    span = {"lo": min(relevance), "hi": max(relevance)}
+    for weight, expression in features:
+        for (rowid,) in session.execute(probe, {**span, "match": expression + restrict}):
+            if rowid in relevance:
+                relevance[rowid] += weight
+    return [Candidate(id_, relevance[id_], age) for id_, age, _ in rows]
+
+
+def _postgresql(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
+    statement, params = filters.bind(
+        text(
+            "SELECT w.id, w.age, 0.1 + ts_rank_cd("
+            f"{pg_vector('w')}, to_tsquery('simple', :query)) AS relevance FROM ("
+            "SELECT a.id, a.title, a.lead, a.body, extract(epoch FROM :now - "
+            "coalesce(a.published_at, a.first_seen_at)) / 86400 AS age FROM articles AS a "
+            f"WHERE {pg_vector('a')} @@ to_tsquery('simple', :query) {filters.sql()} "
+            "ORDER BY a.id DESC LIMIT :window) AS w"
+        ),
+        now,
+    )
+    params |= {"query": query.tsquery(), "window": WINDOW}
+    rows = session.execute(statement.columns(*_TYPED), params)
+    return [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]

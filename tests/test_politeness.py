@@ -1,0 +1,100 @@
+"""Politeness with a server that asks for it: Crawl-delay, Retry-After, backoff after failures,
+and a circuit breaker that ends a crawl of a site that keeps failing."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.middlewares.retry import backoff_seconds, retry_after_seconds
+from tests.replica import ReplicaServer, ReplicaSite, RequestLog, run_crawl
+from tests.replica.faults import Fault
+
+NOW = datetime(2026, 11, 23, 3, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("120", 120.0), (" 5 ", 5.0), ("Mon, 23 Nov 2026 03:01:30 GMT", 90.0),
+     ("Mon, 23 Nov 2026 02:00:00 GMT", 0.0), ("soon", None), ("", None), (None, None)],
+)  # fmt: skip
+def test_retry_after_is_seconds_or_an_http_date(header: str | None, seconds: float | None) -> None:
+    assert retry_after_seconds(header, now=NOW) == seconds
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    assert [backoff_seconds(n, base=2, cap=10) for n in (1, 2, 3, 4, 5)] == [2, 4, 8, 10, 10]
+
+
+def crawl(
+    tmp_path: Path, server: ReplicaServer[ReplicaSite], **settings: str
+) -> tuple[int, list[RequestLog]]:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(server.site.registry_toml(server.base_url), "utf-8")
+    database = tmp_path / "archive.db"
+    result = run_crawl("replica", sites_file=sites, database_url=f"sqlite:///{database}",
+                       settings={"AUTOTHROTTLE_ENABLED": "0", **settings})  # fmt: skip
+    assert result.returncode == 0, result.log[-3000:]
+    with sqlite3.connect(database) as connection:
+        stored = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return int(stored), list(server.requests)
+
+
+@pytest.mark.e2e
+def test_robots_crawl_delay_spaces_every_request(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=3, sections=("thoi-su",), crawl_delay=0.4)
+    with ReplicaServer(site) as server:
+        stored, requests = crawl(tmp_path, server)
+    assert stored == 3
+    starts = [r.at for r in requests[1:]]  # after robots.txt itself
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert len(gaps) >= 6
+    assert min(gaps) >= 0.3, gaps  # each start is 0.4 s after the last, give or take the network
+    assert starts[-1] - starts[0] >= 0.4 * len(gaps) - 0.1
+
+
+@pytest.mark.e2e
+def test_retry_after_pauses_the_whole_host(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=8, sections=("thoi-su",))
+    target = site.article(0).path
+    fault = Fault("status", status=429, headers={"Retry-After": "2"}, times=1)
+    with ReplicaServer(site, faults={target: fault}) as server:
+        stored, requests = crawl(tmp_path, server)
+    assert stored == 8
+    refused = next(r.at for r in requests if r.target == target)
+    retried = [r.at for r in requests if r.target == target][1]
+    assert retried - refused >= 1.9
+    assert not [r for r in requests if refused + 0.05 < r.at < refused + 1.9]
+
+
+@pytest.mark.e2e
+def test_failures_back_off_exponentially(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=2, sections=("thoi-su",))
+    target = site.article(0).path
+    with ReplicaServer(site, faults={target: Fault("status", status=503, times=2)}) as server:
+        stored, requests = crawl(tmp_path, server, TINBAO_BACKOFF_BASE="0.5")
+    assert stored == 2
+    attempts = [r.at for r in requests if r.target == target]
+    assert len(attempts) == 3
+    assert attempts[1] - attempts[0] >= 0.45
+    assert attempts[2] - attempts[1] >= 0.95
+
+
+@pytest.mark.e2e
+def test_the_circuit_breaker_ends_a_crawl_of_a_failing_site(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=100, sections=("thoi-su",))
+    failing = {site.article(n).path: Fault("status", status=500) for n in range(100)}
+    with ReplicaServer(site, faults=failing) as server:
+        stored, requests = crawl(tmp_path, server, RETRY_TIMES="0",
+                                 TINBAO_CIRCUIT_BREAKER_FAILURES="5")  # fmt: skip
+    assert stored == 0
+    # it stops soon after the fifth failure (requests already on their way still go out)
+    assert sum(1 for r in requests if r.target in failing) < 40
+    with sqlite3.connect(tmp_path / "archive.db") as connection:
+        [(status, errors)] = connection.execute("SELECT status, errors FROM crawl_runs").fetchall()
+    assert status == "circuit_breaker: 5 failures in a row"
+    assert errors >= 5
