@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
+from sqlalchemy.exc import DatabaseError, IntegrityError, ProgrammingError
+
 from crawler.registry import RegistryError
 from scheduler.commands import COMMANDS
 from scheduler.commands.common import UsageError
@@ -31,6 +33,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ArchiveBehind) as exc:
         print(f"tinbao: {exc}", file=sys.stderr)
         return 2
+    except DatabaseError as exc:  # unreachable, locked, not a database: no traceback for these
+        if isinstance(exc, IntegrityError | ProgrammingError):
+            raise  # tinbao's own mistake: keep the traceback
+        print(f"tinbao: the archive could not be used: {exc.orig}", file=sys.stderr)
+        return 1
     return status
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from storage.hashing import content_hash
 from storage.models import Article, ArticleUrl
+from storage.revisions import TEXT_COLUMNS, keep_revision
+from storage.stories import assign_story, reindex
 from storage.upsert import insert_ignoring_conflicts
 
 
@@ -110,17 +112,28 @@ def save_article(
     *,
     now: datetime,
     aliases: Iterable[str] = (),
+    warc_file: str | None = None,
+    warc_offset: int | None = None,
+    extractor_version: str | None = None,
 ) -> SaveOutcome:
     """Store `record` for `site` as seen at `now`; the caller commits.
 
     `aliases` are other URLs the article was met under (the URL it was fetched from when that
     differs from its canonical one); they are recorded so that no crawl fetches them again.
+    `warc_file` and `warc_offset` point to the raw response the record was extracted from, by
+    the extractor `extractor_version`. A new article gets its story (storage/stories.py); a
+    changed text keeps the old one as a revision (storage/revisions.py).
     """
     values = article_values(site, record)
+    provenance: dict[str, Any] = {"extractor_version": extractor_version}
+    if warc_file:
+        provenance |= {"warc_file": warc_file, "warc_offset": warc_offset}
     urls = [values["url"], *aliases]
     stored = session.scalar(select(Article).where(Article.url == values["url"]))
     if stored is not None:
         outcome = _refresh(session, stored, values, now)
+        if outcome is not SaveOutcome.DUPLICATE:
+            _set_provenance(stored, provenance)
         _record_urls(session, stored.id, site, urls, now)
         return outcome
     twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
@@ -128,7 +141,7 @@ def save_article(
         twin.last_seen_at = now
         _record_urls(session, twin.id, site, urls, now)
         return SaveOutcome.DUPLICATE
-    row = {**values, "first_seen_at": now, "last_seen_at": now}
+    row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
     inserted = insert_ignoring_conflicts(session, Article.__table__, row)  # type: ignore[arg-type]
     # When the insert did nothing, another process stored this URL or this text in between.
     stored = session.scalar(select(Article).where(Article.url == values["url"]))
@@ -137,7 +150,11 @@ def save_article(
         if twin is not None:
             _record_urls(session, twin.id, site, urls, now)
         return SaveOutcome.DUPLICATE
-    outcome = SaveOutcome.NEW if inserted else _refresh(session, stored, values, now)
+    if inserted:
+        assign_story(session, stored)
+        outcome = SaveOutcome.NEW
+    else:
+        outcome = _refresh(session, stored, values, now)
     _record_urls(session, stored.id, site, urls, now)
     return outcome
 
@@ -182,6 +199,17 @@ def _refresh(
             # The new text is already stored as another article: keep this row as it was.
             return SaveOutcome.DUPLICATE
         changed["content_hash"] = values["content_hash"]
+    text_changed = any(column in changed for column in TEXT_COLUMNS)
+    if text_changed:
+        keep_revision(session, stored, now=now)
     for column, value in changed.items():
         setattr(stored, column, value)
+    if text_changed:
+        reindex(session, stored)
     return SaveOutcome.UPDATED
+
+
+def _set_provenance(stored: Article, provenance: dict[str, Any]) -> None:
+    for column, value in provenance.items():
+        if value is not None:
+            setattr(stored, column, value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import TextIOBase
 from typing import IO, Any, cast
 from xml.sax.saxutils import XMLGenerator
@@ -92,8 +92,10 @@ def _entry(xml: _Writer, row: dict[str, Any], paper: str) -> None:
 
 
 def _time(moment: datetime) -> str:
-    """RFC 3339, as Atom wants it: 2026-01-08T11:21:00Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """RFC 3339 in UTC, as Atom wants it: 2026-01-08T11:21:00Z (a naive time is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Writer:

@@ -12,18 +12,32 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from storage.models import Article
 
 COLUMNS: tuple[str, ...] = tuple(c.name for c in Article.__table__.columns)
-TIMES = ("published_at", "updated_at", "first_seen_at", "last_seen_at", "gone_at")
+
+
+def _python_type(column: ColumnElement[Any]) -> type:
+    kind = column.type
+    kind = kind.impl_instance if isinstance(kind, TypeDecorator) else kind  # UTCDateTime
+    try:
+        return kind.python_type
+    except NotImplementedError:
+        return object
+
+
+# Each column's Python type (int, str, datetime...), for typed formats such as Parquet.
+TYPES: dict[str, type] = {c.name: _python_type(c) for c in Article.__table__.columns}
 BATCH = 1000
 
 Progress = Callable[[int], None]
+_Select = TypeVar("_Select", bound="Select[*tuple[Any, ...]]")  # of any columns
 
 
 @dataclass(frozen=True)
@@ -36,7 +50,7 @@ class Selection:
     until: datetime | None = None
     limit: int | None = None
 
-    def where(self, statement: Select[Any]) -> Select[Any]:
+    def where(self, statement: _Select) -> _Select:
         if self.sites is not None:
             statement = statement.where(Article.site.in_(self.sites))
         if self.since is not None:
@@ -56,7 +70,8 @@ def iter_articles(
 ) -> Iterator[dict[str, Any]]:
     """Every selected article as a dict of its columns, by id (or newest publication first),
     fetched BATCH rows at a time."""
-    order = (Article.published_at.desc(), Article.id.desc()) if newest_first else (Article.id,)
+    newest = (Article.published_at.desc().nulls_last(), Article.id.desc())  # same on PostgreSQL
+    order = newest if newest_first else (Article.id.asc(),)
     statement = selection.where(select(*Article.__table__.columns)).order_by(*order)
     if selection.limit is not None:
         statement = statement.limit(selection.limit)

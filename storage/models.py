@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -62,10 +72,19 @@ class Article(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The story (stories.id) this text belongs to; no foreign key, as stories.original_id points
+    # back here and SQLite cannot add one to a table without copying it.
+    story_id: Mapped[int | None] = mapped_column(Integer)
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The raw response in the WARC files (crawler/warc.py), for re-extraction.
+    warc_file: Mapped[str | None] = mapped_column(String(512))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    extractor_version: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_articles_site_published_at", "site", "published_at"),
         Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_story_id", "story_id"),
     )
 
     def __repr__(self) -> str:
@@ -111,3 +130,57 @@ class CrawlRun(Base):
 
     def __repr__(self) -> str:
         return f"CrawlRun(id={self.id!r}, site={self.site!r}, status={self.status!r})"
+
+
+class Story(Base):
+    """Copies of one text across URLs and papers; its original is the earliest published."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    original_id: Mapped[int | None] = mapped_column(Integer)
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ArticleSignature(Base):
+    """An article's MinHash signature (storage/similarity.py), to score its candidates."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LshBand(Base):
+    """One row per article and band key: the index that finds an article's near duplicates."""
+
+    __tablename__ = "lsh_bands"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+
+    __table_args__ = (
+        Index("ix_lsh_bands_article_id", "article_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class ArticleRevision(Base):
+    """A text an article had before it changed at the same URL, and when it was current."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_article_revisions_article_id", "article_id"),)

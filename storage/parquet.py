@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from datetime import datetime
 from typing import IO, Any
 
-from storage.export import BATCH, COLUMNS, TIMES, Progress
+from storage.export import BATCH, COLUMNS, TYPES, Progress
 
 
 class MissingPyarrow(RuntimeError):
@@ -26,20 +27,10 @@ def write_parquet(
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise MissingPyarrow("Parquet export needs pyarrow: pip install 'tinbao[parquet]'") from exc
-    integers = {"id"}
-    schema = pa.schema(
-        [
-            (
-                name,
-                pa.int64()
-                if name in integers
-                else pa.timestamp("us", tz="UTC")
-                if name in TIMES
-                else pa.string(),
-            )
-            for name in COLUMNS
-        ]
-    )
+    # the columns' own types: integers stay integers, times are UTC timestamps, the rest text
+    arrow = {int: pa.int64(), float: pa.float64(), bool: pa.bool_(), bytes: pa.binary(),
+             datetime: pa.timestamp("us", tz="UTC")}  # fmt: skip
+    schema = pa.schema([(name, arrow.get(TYPES[name], pa.string())) for name in COLUMNS])
     count = 0
     iterator = iter(rows)
     with pq.ParquetWriter(out, schema, compression="zstd") as writer:

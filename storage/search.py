@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storage.models import Article
@@ -58,9 +57,6 @@ def search_articles(
         return []
     try:
         candidates = find_candidates(session, parsed, Filters(sites, since, until), now)
-    except DBAPIError as exc:
-        session.rollback()
-        raise QueryError(f"could not understand the query {parsed.text!r}: {exc.orig}") from exc
     except NotImplementedError as exc:
         raise QueryError(str(exc)) from exc
     scores = {c.id: c.relevance / (1.0 + max(c.age_days, 0.0) / YEAR_DAYS) for c in candidates}

@@ -6,12 +6,18 @@ paragraph cut, one wrapped in share buttons, an app banner and a related-article
 real article also gets a follow-up on the same topic — same names and places, two sentences
 quoted, the rest new — that must NOT join it. Stories of the same topic (two gold-price
 articles from different papers) must stay apart too.
+
+The Vietnamese pages are few (one per paper in `vn/`), so with `english=True` the 181 texts of
+the English extraction benchmark (its ground truth, `extraction-benchmark-en/`) become stories
+the same way: a wider set of distinct stories, some on the same topics, to show no false joins.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -33,17 +39,12 @@ class LabelledArticle:
     published_at: datetime
 
 
-def labelled_set(corpus: Path, *, seed: int = 7) -> list[LabelledArticle]:
+def labelled_set(corpus: Path, *, seed: int = 7, english: bool = False) -> list[LabelledArticle]:
     rng = random.Random(seed)
     articles: list[LabelledArticle] = []
-    for number, page in enumerate(sorted((corpus / "vn").glob("*/article.html"))):
-        domain = page.parent.name
-        extracted = extract(page.read_text("utf-8"), f"https://{domain}/goc-{number}.html")
-        body = "\n".join(filter(None, [extracted.lead, extracted.body]))
-        if len(body) < 500:
-            continue
+    for number, (domain, title, body) in enumerate(_originals(corpus, english)):
         when = datetime(2026, 3, 7, 8, 0, tzinfo=VIETNAM) + timedelta(hours=number)
-        story = f"story-{domain}"
+        story = f"story-{number}-{domain}"
 
         def add(
             kind: str,
@@ -59,14 +60,31 @@ def labelled_set(corpus: Path, *, seed: int = 7) -> list[LabelledArticle]:
             published = when + timedelta(hours=delay)
             articles.append(LabelledArticle(label, site, url, title, text, published))
 
-        add("goc", domain, extracted.title, body, 0)
-        add("ttxvn", "baocantho.com.vn", "Tin tổng hợp: " + extracted.title[:60],
+        add("goc", domain, title, body, 0)
+        add("ttxvn", "baocantho.com.vn", "Tin tổng hợp: " + title[:60],
             "(TTXVN) - " + body + "\nTheo TTXVN", 2)  # fmt: skip
-        add("sua", "baolaocai.vn", extracted.title, _edited(body, rng), 5)
-        add("boc", "baobinhduong.vn", extracted.title.upper(), _wrapped(body, domain), 9)
-        add("tiep", domain, "Tiếp theo: " + extracted.title, _follow_up(body, rng), 24,
-            label=f"follow-up-{domain}")  # fmt: skip
+        add("sua", "baolaocai.vn", title, _edited(body, rng), 5)
+        add("boc", "baobinhduong.vn", title.upper(), _wrapped(body, domain), 9)
+        add("tiep", domain, "Tiếp theo: " + title, _follow_up(body, rng), 24,
+            label=f"follow-up-{number}-{domain}")  # fmt: skip
     return articles
+
+
+def _originals(corpus: Path, english: bool) -> Iterator[tuple[str, str, str]]:
+    """(domain, title, text) of every real article long enough to be a story."""
+    for number, page in enumerate(sorted((corpus / "vn").glob("*/article.html"))):
+        domain = page.parent.name
+        extracted = extract(page.read_text("utf-8"), f"https://{domain}/goc-{number}.html")
+        body = "\n".join(filter(None, [extracted.lead, extracted.body]))
+        if len(body) >= 500:
+            yield domain, extracted.title, body
+    if english:
+        truth = json.loads((corpus / "extraction-benchmark-en" / "ground-truth.json").read_text())
+        for key, record in sorted(truth.items()):
+            body = record.get("articleBody") or ""
+            first = body.split(".")[0][:80]
+            if len(body) >= 500:
+                yield f"en-{key[:8]}.example", first, body
 
 
 def _edited(body: str, rng: random.Random) -> str:

@@ -142,3 +142,13 @@ def test_the_module_runs_as_a_program() -> None:
 def test_backfill_refuses_an_unknown_site(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backfill", "baohanoi", "--restart"]) == 2
     assert "unknown site 'baohanoi'" in capsys.readouterr().err
+
+
+def test_an_unusable_archive_is_reported_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("tin tức, không phải cơ sở dữ liệu\n" * 200, "utf-8")
+    assert main(["--database-url", f"sqlite:///{not_a_database}", "search", "da", "nang"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tinbao: the archive could not be used: ") and "Traceback" not in err

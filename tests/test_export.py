@@ -1,5 +1,5 @@
 """`tinbao export`: JSON lines, CSV and Parquet that read back to the stored articles, filters,
-a progress counter only on a terminal, and memory that does not grow with the number of rows."""
+a progress bar only on a terminal, and memory that does not grow with the number of rows."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ import sys
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from scheduler.cli import main
-from storage import Article, make_sessionmaker, open_archive
-from storage.export import COLUMNS, Selection, count_articles, iter_articles, write_jsonl
+from storage import Article, make_engine, make_sessionmaker, open_archive
+from storage.export import (
+    BATCH,
+    COLUMNS,
+    Selection,
+    count_articles,
+    iter_articles,
+    write_jsonl,
+)
 from tests.search_records import BINH_DUONG, DA_NANG, DA_NANG_STONE, Record, store
 
 MULTILINE = Record(
@@ -70,6 +78,8 @@ def test_parquet(url: str, tmp_path: Path) -> None:
     assert table.column_names == list(COLUMNS)
     assert table.num_rows == 3
     assert str(table.schema.field("published_at").type) == "timestamp[us, tz=UTC]"
+    assert str(table.schema.field("id").type) == "int64"
+    assert {str(table.schema.field(c).type) for c in ("title", "body")} == {"string"}
     rows = table.to_pylist()
     assert rows[0]["title"] == DA_NANG.title
     assert rows[0]["published_at"] == datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
@@ -97,15 +107,22 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_a_progress_counter_only_on_a_terminal(
+def test_a_progress_bar_only_on_a_terminal(
     url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     export(url, "--format", "jsonl", "-o", str(tmp_path / "a.jsonl"))
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().err == ""  # stderr is not a terminal
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    export(url, "--format", "jsonl", "-o", str(tmp_path / "b.jsonl"))
-    assert terminal.getvalue() == "\r4 articles exported\n"
+    monkeypatch.setattr("storage.export.BATCH", 2)  # a tick every 2 rows
+    export(url, "--format", "csv", "-o", str(tmp_path / "b.csv"))
+    assert terminal.getvalue() == (
+        f"\r[{'#' * 15}{'-' * 15}]  50%  2 / 4 articles\r[{'#' * 30}] 100%  4 / 4 articles\n"
+    )
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    terminal.truncate(0)
+    export(url, "--format", "jsonl")  # the articles themselves go to the terminal: no bar
+    assert terminal.getvalue() == ""
 
 
 def test_streaming_on_both_backends(session: Session) -> None:
@@ -117,10 +134,53 @@ def test_streaming_on_both_backends(session: Session) -> None:
     session.commit()
     wanted = Selection(sites=["baocantho"])
     assert count_articles(session, wanted) == 2500
-    ids = [row["id"] for row in iter_articles(session, wanted)]
+    streamed = iter_articles(session, wanted)
+    first = next(streamed)
+    if session.get_bind().dialect.name == "postgresql":  # read through a server-side cursor
+        cursors = session.execute(text("SELECT count(*) FROM pg_cursors")).scalar_one()
+        assert cursors == 1
+    ids = [first["id"], *(row["id"] for row in streamed)]
     assert ids == sorted(ids) and len(ids) == 2500
     newest = list(iter_articles(session, Selection(limit=3), newest_first=True))
     assert len(newest) == 3
+
+
+FETCHES: list[tuple[str, int]] = []
+
+
+class CountingCursor(sqlite3.Cursor):
+    """Records how many rows each fetch from the database returned."""
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        rows = super().fetchmany(size)
+        FETCHES.append(("fetchmany", len(rows)))
+        return rows
+
+    def fetchall(self) -> list[Any]:
+        rows = super().fetchall()
+        FETCHES.append(("fetchall", len(rows)))
+        return rows
+
+
+class CountingConnection(sqlite3.Connection):
+    def cursor(self, factory: Any = CountingCursor) -> Any:
+        return super().cursor(factory)
+
+
+def test_rows_are_fetched_in_batches(tmp_path: Path) -> None:
+    database = tmp_path / "tinbao.db"
+    open_archive(f"sqlite:///{database}").dispose()
+    _fill(database, 2 * BATCH + 500)
+    engine = make_engine(f"sqlite:///{database}", connect_args={"factory": CountingConnection})
+    with make_sessionmaker(engine)() as session:
+        FETCHES.clear()
+        streamed = iter_articles(session, Selection())
+        next(streamed)
+        assert sum(n for _, n in FETCHES) <= BATCH  # one batch read for the first row
+        assert sum(1 for _ in streamed) == 2 * BATCH + 499
+    engine.dispose()
+    assert {kind for kind, _ in FETCHES} == {"fetchmany"}  # never everything at once
+    assert max(n for _, n in FETCHES) == BATCH and sum(n for _, n in FETCHES) == 2 * BATCH + 500
 
 
 class Sink(io.StringIO):

@@ -98,6 +98,7 @@ def test_parse_hints() -> None:
         ({"lead": ["p.sapo"]}, "lead", "must be a CSS selector"),
         ({"drop": ["div.ok", 3]}, "drop", "list of them"),
         ({"drop": ["div.ok", "div[unclosed"]}, "drop", "invalid CSS selector"),
+        ({"drop": ["p:contains('Tải ứng dụng')"]}, "drop", ":contains() is not supported"),
     ],
 )
 def test_parse_hints_names_the_field(table: dict[str, object], field: str, reason: str) -> None:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from scheduler.cli import main
 from scheduler.commands.common import UsageError
@@ -104,3 +106,23 @@ def test_days_are_vietnam_days() -> None:
 def test_province_names_as_typed() -> None:
     assert province_key("TP Hồ Chí Minh") == province_key("ho chi minh") == "ho chi minh"
     assert province_key("Thành phố Cần Thơ") == province_key("can tho")
+
+
+def test_the_command_on_both_backends(
+    engine: Engine, session: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store(session, "baodanang", DA_NANG)
+    store(session, "baocantho", DA_NANG_STONE)
+    session.commit()
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "postgresql":  # the test's own schema, as the fixture's engine has
+        schema = session.execute(text("SELECT current_schema()")).scalar_one()
+        url += f"?options=-csearch_path%3D{schema}"
+    status, out, _ = search(url, capsys, "Đà", "Nẵng", "--json")
+    assert status == 0
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [
+        DA_NANG.url,
+        DA_NANG_STONE.url,
+    ]
+    status, _, err = search(url, capsys, '"da nang')
+    assert status == 2 and 'a quote (") is not closed' in err

@@ -165,6 +165,6 @@ def test_tinbao_db_upgrade_makes_an_old_archive_searchable(
     assert main(["--database-url", url, "search", "da", "nang"]) == 2
     assert "run `tinbao db upgrade`" in capsys.readouterr().err
     assert main(["--database-url", url, "db", "upgrade"]) == 0
-    assert "from schema revision 0004 to 0005" in capsys.readouterr().out
+    assert f"from schema revision 0004 to {head_revision()}" in capsys.readouterr().out
     assert main(["--database-url", url, "search", "da", "nang"]) == 0
     assert "Đà Nẵng đón khách quốc tế" in capsys.readouterr().out

@@ -94,6 +94,9 @@ def _checked(field: str, selector: str) -> str:
     selector = selector.strip()
     if not selector:
         raise HintError(field, "empty CSS selector")
+    if ":contains(" in selector:
+        # cssselect's :contains() compiles, but fails on the trees extraction works on
+        raise HintError(field, f"{selector!r}: :contains() is not supported; select by structure")
     try:
         _compiled(selector)
     except SelectorError as exc:

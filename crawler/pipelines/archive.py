@@ -1,4 +1,5 @@
-"""Store each article in the archive (storage.save_article decides new/updated/duplicate)."""
+"""Store each article in the archive (storage.save_article decides new/updated/duplicate),
+with where its raw page is kept and which extractor read it, so `tinbao reextract` can redo it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.extraction import Article
+from crawler.extraction import EXTRACTOR_VERSION, Article
 from storage import make_sessionmaker, open_archive, save_article
 
 
@@ -37,6 +38,15 @@ class ArchiveArticles:
         assert self.sessions is not None and self.crawler.stats is not None
         aliases = [item.fetched_url] if item.fetched_url and item.fetched_url != item.url else []
         with self.sessions.begin() as session:
-            outcome = save_article(session, item.site, item, now=datetime.now(UTC), aliases=aliases)
+            outcome = save_article(
+                session,
+                item.site,
+                item,
+                now=datetime.now(UTC),
+                aliases=aliases,
+                warc_file=item.warc_file or None,
+                warc_offset=item.warc_offset if item.warc_file else None,
+                extractor_version=EXTRACTOR_VERSION,
+            )
         self.crawler.stats.inc_value(f"tinbao/articles/{outcome.value}")
         return item

@@ -35,8 +35,8 @@ from crawler.errors import error_kind, refusal_reason
 from crawler.extraction import Article, extract
 from crawler.items import GoneArticle, IgnoredPage
 from crawler.modes import CrawlMode
+from crawler.pages import no_article, unusable
 from crawler.registry import Site, load_registry
-from crawler.soft404 import is_soft_404
 from crawler.urls import clean_url
 
 STATS = "tinbao"
@@ -173,27 +173,23 @@ class NewsSpider(scrapy.Spider):
             yield wanted[url]
 
     def parse_article(self, response: Response) -> Iterator[Article | GoneArticle | IgnoredPage]:
-        if not isinstance(response, TextResponse):
-            self._error("not_html", response.url)
+        problem = unusable(response)
+        if problem is not None:
+            self._error(problem, response.url)
             return
-        if not response.body.strip():
-            self._error("empty_body", response.url)
-            return
-        if b"\x00" in response.body[:2048]:
-            self._error("binary_body", response.url)
-            return
+        assert isinstance(response, TextResponse)
         text, correction = page_text(response)
         if correction:
             self._error("wrong_charset", response.url, correction)
         article = extract(text, response.url, self.site.hints)
         self._count("pages/article")
-        if is_soft_404(article):
+        verdict = no_article(article)
+        if verdict == "soft_404":
             self._error("soft_404", response.url)
             yield GoneArticle(response.url, self.site.key, "soft_404")
-        elif not article.is_article:
-            reason = "no_title" if not article.title else "no_body"
-            self.logger.info("no article (%s): %s", reason, response.url)
-            yield IgnoredPage(response.url, self.site.key, reason)
+        elif verdict is not None:
+            self.logger.info("no article (%s): %s", verdict, response.url)
+            yield IgnoredPage(response.url, self.site.key, verdict)
         else:
             raw = response.meta.get("tinbao_warc")
             yield dataclasses.replace(

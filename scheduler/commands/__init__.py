@@ -13,6 +13,7 @@ from scheduler.commands import (
     db,
     export,
     probe,
+    reextract,
     runs,
     schedule,
     search,
@@ -35,5 +36,6 @@ COMMANDS: tuple[ModuleType, ...] = (
     search,
     show,
     export,
+    reextract,
     stats,
 )

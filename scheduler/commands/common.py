@@ -1,10 +1,19 @@
-"""What the subcommands share: usage errors, NAME=VALUE pairs, plain-text tables, JSON lines."""
+"""What the subcommands share: usage errors, NAME=VALUE pairs, plain-text tables, JSON lines,
+a progress bar."""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
+
+from storage.export import Selection, count_articles
+
+BAR = 30  # characters of the progress bar
 
 
 class UsageError(Exception):
@@ -40,3 +49,27 @@ def _default(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def progress_bar(
+    session: Session, wanted: Selection, *, to_stdout: bool
+) -> Callable[[int], None] | None:
+    """A progress bar on stderr when it is a terminal (and the export is not written to that
+    same terminal); None otherwise."""
+    if not sys.stderr.isatty() or (to_stdout and sys.stdout.isatty()):
+        return None
+    total = count_articles(session, wanted)
+    last = -1
+
+    def show(count: int) -> None:
+        nonlocal last
+        if count == last:  # the final call repeats the last tick
+            return
+        last = count
+        share = min(count / total, 1.0) if total else 1.0
+        done = round(BAR * share)
+        bar = "#" * done + "-" * (BAR - done)
+        print(f"\r[{bar}] {share:4.0%}  {count:,} / {total:,} articles", end="", file=sys.stderr,
+              flush=True)  # fmt: skip
+
+    return show

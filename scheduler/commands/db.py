@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from storage import database_url, head_revision, make_engine, upgrade
+from sqlalchemy import Engine, func, select
+
+from storage import database_url, head_revision, make_engine, make_sessionmaker, upgrade
+from storage.models import Article
 from storage.schema import current_revision
+from storage.stories import assign_unassigned
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,13 +28,29 @@ def run_upgrade(options: argparse.Namespace) -> int:
     engine = make_engine(database_url(options.database_url))
     try:
         before, after = upgrade(engine)
+        if before == after:
+            print(f"the archive is up to date (schema revision {after})")
+        else:
+            print(f"the archive was upgraded from schema revision {before or 'none'} to {after}")
+        _assign_stories(engine)
     finally:
         engine.dispose()
-    if before == after:
-        print(f"the archive is up to date (schema revision {after})")
-    else:
-        print(f"the archive was upgraded from schema revision {before or 'none'} to {after}")
     return 0
+
+
+def _assign_stories(engine: Engine) -> None:
+    """Articles stored before schema revision 0006 have no story yet: find them theirs."""
+    with make_sessionmaker(engine)() as session:
+        missing = session.scalar(select(func.count()).where(Article.story_id.is_(None)))
+        if not missing:
+            return
+        print(f"finding the stories of {missing} articles stored before stories existed")
+
+        def report(done: int) -> None:
+            print(f"  {done}/{missing}", file=sys.stderr)
+
+        assign_unassigned(session, batch=1000, progress=report)
+        print(f"{missing} articles indexed into stories")
 
 
 def run_status(options: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
 """`tinbao export --format jsonl|csv|parquet|atom`: the archive's articles, streamed to stdout or
-a file in constant memory; a progress counter on stderr when it is a terminal.
+a file in constant memory; a progress bar on stderr when it is a terminal.
 
 Atom feeds are per site (`--site`), per province (`--province`) or of the whole selection,
 newest first; the other formats are in id order.
@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.registry import Site, load_registry
-from scheduler.commands.common import UsageError
+from scheduler.commands.common import UsageError, progress_bar
 from scheduler.commands.selection import (
     Selection,
     add_selection_arguments,
@@ -55,7 +55,7 @@ def run(options: argparse.Namespace) -> int:
     engine = open_archive(database_url(options.database_url))
     try:
         with make_sessionmaker(engine)() as session, ExitStack() as stack:
-            progress = _progress(session, wanted)
+            progress = progress_bar(session, wanted, to_stdout=to_stdout)
             if options.format == "parquet":
                 binary = stack.enter_context(_binary_output(options.output))
                 count = write_parquet(archive.iter_articles(session, wanted), binary, progress)
@@ -70,7 +70,8 @@ def run(options: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if progress is not None:
-        print(f"\r{count:,} articles exported", file=sys.stderr)
+        progress(count)
+        print(file=sys.stderr)
     return 0
 
 
@@ -138,16 +139,3 @@ def _updated(session: Session, wanted: archive.Selection) -> datetime:
     moment = func.coalesce(Article.updated_at, Article.published_at, Article.first_seen_at)
     latest = session.scalar(wanted.where(select(func.max(moment))))
     return latest if isinstance(latest, datetime) else datetime.now(UTC)
-
-
-def _progress(session: Session, wanted: archive.Selection) -> Callable[[int], None] | None:
-    """A `\\r` counter on stderr when it is a terminal; None otherwise."""
-    if not sys.stderr.isatty():
-        return None
-    total = archive.count_articles(session, wanted)
-
-    def show(count: int) -> None:
-        share = f" ({count / total:.0%})" if total else ""
-        print(f"\r{count:,} / {total:,} articles{share}", end="", file=sys.stderr, flush=True)
-
-    return show

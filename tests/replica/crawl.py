@@ -48,6 +48,7 @@ def start_crawl(
         {
             "TINBAO_SITES": str(sites_file),
             "TINBAO_DATABASE_URL": database_url,
+            "TINBAO_WARC_DIR": str(sites_file.parent / "warc"),  # raw pages beside the test's files
             "SCRAPY_SETTINGS_MODULE": "crawler.settings",
             "PYTHONPATH": str(ROOT),
             **(env or {}),

@@ -1,0 +1,101 @@
+"""Stories: a syndicated copy joins its original's story, a follow-up on the same topic does
+not, the earliest published copy is the original, and the index lives in the archive (on SQLite
+and PostgreSQL alike)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from storage import make_sessionmaker
+from storage.models import Article, ArticleSignature, LshBand, Story
+from storage.stories import assign_unassigned
+from tests.search_records import NOW, Record, store
+from tests.test_similarity import OTHER, STORY
+
+ORIGINAL = Record("https://baochinhphu.vn/thanh-tra-a1.html", "Tổng kết ngành Thanh tra", STORY,
+                  published_at=NOW - timedelta(hours=5))  # fmt: skip
+COPY = Record("https://baocantho.com.vn/thanh-tra-a2.html", "Ngành Thanh tra thu hồi nghìn tỉ",
+              "(TTXVN) - " + STORY.replace("66.032", "66.100") + "\nTheo TTXVN",
+              published_at=NOW - timedelta(hours=2))  # fmt: skip
+FOLLOW_UP = Record("https://baochinhphu.vn/thanh-tra-a3.html", "Ngành Thanh tra năm 2026",
+                   "Ngành Thanh tra bước vào năm 2026 với nhiều nhiệm vụ mới. Thanh tra Chính phủ "
+                   "sẽ tập trung vào đất đai, đầu tư công và phòng chống tham nhũng. Các đoàn "
+                   "thanh tra làm việc tại 12 tỉnh từ tháng 3.",
+                   published_at=NOW)  # fmt: skip
+GOLD = Record("https://baolaocai.vn/gia-vang-a4.html", "Giá vàng giảm", OTHER, published_at=NOW)
+
+
+def story_of(session: Session, article_id: int) -> int | None:
+    article = session.get(Article, article_id)
+    assert article is not None
+    return article.story_id
+
+
+def test_a_copy_joins_the_story_and_other_texts_do_not(session: Session) -> None:
+    original = store(session, "baochinhphu", ORIGINAL)
+    copy = store(session, "baocantho", COPY)
+    follow_up = store(session, "baochinhphu", FOLLOW_UP)
+    gold = store(session, "baolaocai", GOLD)
+    session.commit()
+    assert len({original, copy, follow_up, gold}) == 4  # a near copy is an article of its own
+    assert story_of(session, copy) == story_of(session, original) is not None
+    assert story_of(session, follow_up) not in (story_of(session, original), None)
+    assert story_of(session, gold) not in (story_of(session, original), None)
+    assert session.scalar(select(func.count()).select_from(Story)) == 3
+
+
+def test_the_earliest_published_copy_is_the_original(session: Session) -> None:
+    copy = store(session, "baocantho", COPY)  # met first, published later
+    original = store(session, "baochinhphu", ORIGINAL)
+    session.commit()
+    story = session.get(Story, story_of(session, copy))
+    assert story is not None
+    assert story.original_id == original
+    assert story.first_published_at == ORIGINAL.published_at
+
+
+def test_an_exact_copy_is_one_article_not_two(session: Session) -> None:
+    first = store(session, "baochinhphu", ORIGINAL)
+    again = Record("https://baolaocai.vn/thanh-tra-a9.html", "Khác tiêu đề", STORY)
+    assert store(session, "baolaocai", again) == first
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Article)) == 1
+
+
+def test_the_index_is_in_the_archive_and_serves_a_new_session(engine: Engine) -> None:
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        original = store(session, "baochinhphu", ORIGINAL)
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(LshBand)) == 32
+        assert session.get(ArticleSignature, original) is not None
+    with sessions() as session:  # another session (a later crawl, another process)
+        copy = store(session, "baocantho", COPY)
+        session.commit()
+        assert story_of(session, copy) == story_of(session, original)
+
+
+def test_an_article_without_words_gets_a_story_of_its_own(session: Session) -> None:
+    empty = store(session, "baolaocai", Record("https://baolaocai.vn/anh-a5.html", "Ảnh", "…"))
+    session.commit()
+    assert story_of(session, empty) is not None
+    assert session.get(ArticleSignature, empty) is None
+
+
+def test_articles_stored_before_stories_get_one(session: Session) -> None:
+    original = store(session, "baochinhphu", ORIGINAL)
+    copy = store(session, "baocantho", COPY)
+    gold = store(session, "baolaocai", GOLD)
+    session.commit()
+    for table in (LshBand, ArticleSignature, Story):
+        session.query(table).delete()
+    session.query(Article).update({Article.story_id: None})
+    session.commit()
+    seen: list[int] = []
+    assert assign_unassigned(session, batch=2, progress=seen.append) == 3
+    assert seen == [2, 3]
+    assert story_of(session, copy) == story_of(session, original) != story_of(session, gold)
+    assert assign_unassigned(session) == 0
