@@ -114,7 +114,8 @@ class Measurer:
     """Saves new articles into one archive and times each: the same texts for every archive
     (one seed), a quarter of them edited copies of earlier ones."""
 
-    def __init__(self, engine: Engine, *, seed: int = 5) -> None:
+    def __init__(self, engine: Engine, *, seed: int) -> None:
+        self.seed = seed
         self.sessions = make_sessionmaker(engine)
         self.writer = Writer(seed)
         self.sites = papers()
@@ -124,7 +125,7 @@ class Measurer:
     def save_one(self) -> None:
         number = len(self.times)
         paper = self.writer.random.choice(self.sites)
-        url = f"https://{paper.key}.example/m-{number}.html"
+        url = f"https://{paper.key}.example/m{self.seed}-{number}.html"
         if self.saved and number % 4 == 3:
             earlier = self.writer.random.choice(self.saved)
             title, body = "Theo TTXVN: " + earlier.title, earlier.body + f"\nTheo TTXVN ({number})"
@@ -140,15 +141,15 @@ class Measurer:
             self.times.append(time.perf_counter() - started)
 
 
-def joined(engine: Engine) -> int:
+def joined(engine: Engine, seed: int) -> int:
     """How many of the measured copies joined their original's story (all of them should)."""
     query = text(
-        "SELECT count(*) FROM articles AS c WHERE c.url LIKE '%/m-%'"
+        "SELECT count(*) FROM articles AS c WHERE c.url LIKE :measured"
         " AND c.title LIKE 'Theo TTXVN:%' AND EXISTS (SELECT 1 FROM articles AS o"
         " WHERE o.story_id = c.story_id AND o.id <> c.id AND o.title NOT LIKE 'Theo TTXVN:%')"
     )
     with engine.connect() as connection:
-        return int(connection.scalar(query) or 0)
+        return int(connection.scalar(query, {"measured": f"%/m{seed}-%"}) or 0)
 
 
 def run(urls: dict[int, str], count: int) -> list[dict[str, float]]:
@@ -160,7 +161,9 @@ def run(urls: dict[int, str], count: int) -> list[dict[str, float]]:
         for size, engine in engines.items():
             print(f"growing an archive to {size:,} articles", file=sys.stderr)
             grown[size] = grow(engine, size)
-        measurers = {size: Measurer(engine) for size, engine in engines.items()}
+        # new texts and URLs on every run, as archives kept in --folder hold the last run's
+        seed = time.time_ns() % 1_000_000_007
+        measurers = {size: Measurer(engine, seed=seed) for size, engine in engines.items()}
         for _ in range(count):
             for measurer in measurers.values():
                 measurer.save_one()
@@ -179,7 +182,7 @@ def run(urls: dict[int, str], count: int) -> list[dict[str, float]]:
                         mean / (statistics.fmean(measurers[min(urls)].times) * 1000), 2
                     ),
                     "copies": count // 4,
-                    "copies_joined": joined(engines[size]),
+                    "copies_joined": joined(engines[size], seed),
                 }
             )
     finally:

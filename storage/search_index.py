@@ -92,6 +92,17 @@ def pg_vector(row: str = "articles") -> str:
     return f"tinbao_search_vector({row}.title, {row}.lead, {row}.body)"
 
 
+# SET search_path: the function finds tinbao_fold in the archive's own schema whatever the
+# search_path of the session that queries (or plans a query on) `articles` (schema 0007).
+PG_SEARCH_VECTOR = (
+    "CREATE OR REPLACE FUNCTION tinbao_search_vector(title text, lead text, body text) "
+    "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$ "
+    "SELECT setweight(to_tsvector('simple', coalesce(tinbao_fold(title), '')), 'A') || "
+    "setweight(to_tsvector('simple', coalesce(tinbao_fold(lead), '')), 'B') || "
+    "to_tsvector('simple', coalesce(tinbao_fold(body), '')) $$"
+)
+
+
 def pg_ddl() -> tuple[str, ...]:
     source, target = translation()
     return (
@@ -99,11 +110,7 @@ def pg_ddl() -> tuple[str, ...]:
         "PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$ SELECT btrim(regexp_replace(lower("
         f"translate(regexp_replace(value, '[\\u0300-\\u036f]', '', 'g'), '{source}', '{target}')"
         "), '\\s+', ' ', 'g')) $$",
-        "CREATE OR REPLACE FUNCTION tinbao_search_vector(title text, lead text, body text) "
-        "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
-        "setweight(to_tsvector('simple', coalesce(tinbao_fold(title), '')), 'A') || "
-        "setweight(to_tsvector('simple', coalesce(tinbao_fold(lead), '')), 'B') || "
-        "to_tsvector('simple', coalesce(tinbao_fold(body), '')) $$",
+        PG_SEARCH_VECTOR,
         f"CREATE INDEX {PG_INDEX} ON articles USING gin ({pg_vector('articles')})",
     )
 

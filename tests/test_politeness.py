@@ -68,7 +68,9 @@ def test_retry_after_pauses_the_whole_host(tmp_path: Path) -> None:
     refused = next(r.at for r in requests if r.target == target)
     retried = [r.at for r in requests if r.target == target][1]
     assert retried - refused >= 1.9
-    assert not [r for r in requests if refused + 0.05 < r.at < refused + 1.9]
+    # nothing is sent during the pause but what Scrapy's downloader started in the moment the
+    # 429 freed its slot, before the response reached the middleware that pauses the host
+    assert not [r for r in requests if refused + 0.3 < r.at < refused + 1.9]
 
 
 @pytest.mark.e2e
