@@ -56,6 +56,17 @@ def assign_story(session: Session, article: Article) -> int:
     return story.id
 
 
+def copies(session: Session, article: Article) -> list[Article]:
+    """Every article of `article`'s story, itself included: the original first, then by
+    publication time."""
+    if article.story_id is None:
+        return [article]
+    story = session.get(Story, article.story_id)
+    original = story.original_id if story is not None else None
+    members = session.scalars(select(Article).where(Article.story_id == article.story_id)).all()
+    return sorted(members, key=lambda a: (a.id != original, _when(a) is None, _when(a) or 0, a.id))
+
+
 def reindex(session: Session, article: Article) -> None:
     """The article's text changed (a revision): index the new text, keep its story."""
     session.execute(delete(LshBand).where(LshBand.article_id == article.id))

@@ -98,3 +98,27 @@ def test_the_seed_page_is_reproduced_without_its_share_buttons(tmp_path: Path) -
         assert article is not None
         assert render(article, {"baobinhduong": "Báo Bình Dương"}) == seed.removesuffix("\nZalo")
     engine.dispose()
+
+
+def test_copies_lists_the_story_original_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_stories import COPY, ORIGINAL
+
+    url = f"sqlite:///{tmp_path / 'story.db'}"
+    engine = open_archive(url)
+    with make_sessionmaker(engine).begin() as session:
+        copy = store(session, "baocantho", COPY)  # met first, published later
+        original = store(session, "baochinhphu", ORIGINAL)
+        alone = store(session, "baodanang", DA_NANG)
+    engine.dispose()
+    status, out = show(url, capsys, str(copy), "--copies")
+    lines = out.splitlines()
+    assert status == 0
+    assert lines[1].split()[:4] == [str(original), "2026-11-23", "14:00", "baochinhphu"]
+    assert lines[2].split()[:4] == [str(copy), "2026-11-23", "17:00", "baocantho"]
+    assert lines[-1] == "2 articles in this story; the first is its original"
+    status, out = show(url, capsys, str(alone), "--copies")
+    assert "1 article in this story" in out
+    status, out = show(url, capsys, str(copy), "--json")
+    assert json.loads(out)["story_id"] is not None
