@@ -4,14 +4,15 @@ Why: every crawled article is checked against the whole archive for copies (stor
 That check must cost the same with 10 thousand articles stored as with a million, or crawling
 slows down as the archive fills. The target: the per-insert time at 1M within 1.5x of 10k.
 
-How: one archive, made by the real migrations, is grown to each size in turn by a bulk filler
-that writes what stored articles leave behind: the article row (the search triggers fire), its
-story, its MinHash signature and its 32 LSH band rows. Distinct texts have unrelated band keys,
-so random keys and signatures are what a real index holds. Then `--measure` new articles
-with full synthetic text (bench/synthetic_articles.py), the same for every size, go through the
-real `storage.save_article`, one transaction each as the crawler's pipeline does; a quarter of
-them are edited copies of earlier ones, so that candidates are found and compared. Their times are
-reported: mean, p50, p95, and the mean relative to the smallest size.
+How: one archive per size, made by the real migrations and grown by a bulk filler that writes
+what stored articles leave behind: the article row (the search triggers fire), its URL in
+`article_urls`, its story, its MinHash signature and its 32 LSH band rows. Distinct texts have
+unrelated band keys, so random keys and signatures are what a real index holds. Then
+`--measure` new articles with full synthetic text (bench/synthetic_articles.py), the same for
+every size, go through the real `storage.save_article`, one transaction each as the crawler's
+pipeline does; a quarter of them are edited copies of earlier ones, so that candidates are
+found and compared. Their times are reported: mean, p50, p95, and the mean relative to the
+smallest size.
 
     python -m bench.story_cost [--sizes 10000,100000,1000000] [--measure 400]
                                [--folder DIR | --database-url URL] [--json]
@@ -42,7 +43,7 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from bench.synthetic_articles import Writer, papers
 from storage import make_engine, make_sessionmaker, open_archive, save_article
-from storage.models import Article, ArticleSignature, LshBand, Story
+from storage.models import Article, ArticleSignature, ArticleUrl, LshBand, Story
 from storage.similarity import BANDS, PERMUTATIONS
 from tests.search_records import Record
 
@@ -98,6 +99,12 @@ def grow(engine: Engine, target: int, *, batch: int = 5_000, seed: int = 3) -> f
             connection.execute(insert(Story), stories)
             connection.execute(insert(ArticleSignature), signatures)
             connection.execute(insert(LshBand), bands)
+            urls = [
+                {"url": row["url"], "article_id": article_id, "site": row["site"],
+                 "first_seen_at": row["first_seen_at"], "published_at": row["published_at"]}
+                for row, article_id in zip(articles, ids, strict=True)
+            ]  # fmt: skip
+            connection.execute(insert(ArticleUrl), urls)
         have += count
         next_story += count
         if have % 100_000 < batch or have == target:

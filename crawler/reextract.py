@@ -4,11 +4,19 @@ in place (storage/reextraction.py). `tinbao reextract` is its command.
 
 A page is read as the spider reads it: the response class and charset from the stored headers
 and body (crawler/encoding.py corrects a wrong charset), the site's current registry hints, the
-same checks for HTML, empty and binary bodies. Articles are taken by id, a batch at a time, each
-batch in a transaction of its own, so memory stays constant and an interrupted run keeps what it
-did. An article that cannot be re-extracted (no WARC file, an unreadable record, a record of
-another page, an extractor error, a page that no longer reads as an article, a text another
-article already has) is counted as failed and logged with its id and URL; the run goes on.
+same checks for HTML, empty and binary bodies. Articles are taken by id, a batch at a time, so
+memory stays constant: the batch's rows are read and that transaction ended, each article's
+record is extracted (the slow part) with no transaction open, then each article is written in a
+short transaction of its own, so an interrupted run keeps what it did and a crawl is never kept
+waiting long. That write reads the row again, locked, and applies the new reading only when the
+row still points to the record that was read and still holds the same text: a crawl that
+revised the article in between (a newer record, a newer text) is not overwritten with the
+reading of the older record; the article is skipped (logged, counted apart, no failure).
+
+An article that cannot be re-extracted (no WARC file, an unreadable record, a record of another
+page, an extractor error, a page that no longer reads as an article, a text another article
+already has, a database error in its write) is counted as failed and logged with its id and
+URL; the run goes on.
 """
 
 from __future__ import annotations
@@ -17,12 +25,14 @@ import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import crawler.extraction as extraction
@@ -45,22 +55,44 @@ class Unreadable(Exception):
     """Why one article's raw page gave no article record."""
 
 
+class Outcome(Enum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
 @dataclass
 class Counts:
-    """What a run did: `read` articles with a raw page, each `changed`, `unchanged` or
-    `failed`; `without_raw` selected articles had none (stored before pages were kept)."""
+    """What a run did: `read` articles with a raw page, each `changed`, `unchanged`, `failed`
+    or `skipped` (a crawl changed it while it was re-extracted); `without_raw` selected
+    articles had none (stored before pages were kept)."""
 
     read: int = 0
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0
     without_raw: int = 0
 
     def summary(self) -> str:
-        return (
+        line = (
             f"read {self.read}, changed {self.changed}, unchanged {self.unchanged}, "
             f"failed {self.failed}"
         )
+        return line + (f", skipped {self.skipped}" if self.skipped else "")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An article as the batch read it: what its record is read from, and what it then held."""
+
+    id: int
+    url: str
+    site: str
+    warc_file: str
+    warc_offset: int | None
+    content_hash: str
 
 
 def reextract(
@@ -75,80 +107,133 @@ def reextract(
 ) -> Counts:
     """Re-extract the selected articles (by site and publication time; any `limit` is ignored)
     whose raw page is in `folder`. `progress` is told how many selected articles were gone
-    through after each batch. A dry run counts what would change and rolls every batch back."""
+    through after each batch. A dry run counts what would change and rolls every write back."""
     selection = selection or Selection()
     version = extraction.EXTRACTOR_VERSION
     counts = Counts()
     after, done = 0, 0
+    columns = (Article.id, Article.url, Article.site, Article.warc_file, Article.warc_offset,
+               Article.content_hash)  # fmt: skip
     while True:
-        with sessions() as session:
+        with sessions() as session:  # closing it ends the read transaction
             rows = session.execute(
-                selection.where(select(Article.id, Article.warc_file))
+                selection.where(select(*columns))
                 .where(Article.id > after)
                 .order_by(Article.id)
                 .limit(batch)
             ).all()
-            if not rows:
-                return counts
-            after = rows[-1].id
-            kept = [row.id for row in rows if row.warc_file]
-            counts.without_raw += len(rows) - len(kept)
-            if kept:
-                query = select(Article).where(Article.id.in_(kept)).order_by(Article.id)
-                for article in session.scalars(query).all():
-                    _count(counts, _reextract_one(session, article, folder, registry, version))
-            if dry_run:
-                session.rollback()
-            else:
-                session.commit()
+        if not rows:
+            return counts
+        after = rows[-1].id
+        for row in rows:
+            if not row.warc_file:
+                counts.without_raw += 1
+                continue
+            read = _Read(row.id, row.url, row.site, row.warc_file, row.warc_offset,
+                         row.content_hash)  # fmt: skip
+            _count(counts, _reextract_one(sessions, read, folder, registry, version, dry_run))
         done += len(rows)
         if progress is not None:
             progress(done)
 
 
 def _reextract_one(
-    session: Session, article: Article, folder: Path, registry: Mapping[str, Site], version: str
-) -> bool | None:
-    """Whether the article changed; None when it failed (logged)."""
+    sessions: sessionmaker[Session],
+    read: _Read,
+    folder: Path,
+    registry: Mapping[str, Site],
+    version: str,
+    dry_run: bool,
+) -> Outcome:
+    """Extract the article's record (no transaction open), then write the new reading in a
+    transaction of its own; failures are logged."""
     try:
-        url, values = _new_values(article, folder, registry)
+        url, values = _new_values(read, folder, registry)
     except Unreadable as exc:
         reason = str(exc)
     except Exception as exc:  # an extractor bug must not end the run
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
     else:
+        try:
+            return _write(sessions, read, url, values, version, dry_run)
+        except (Unreadable, TextClash) as exc:
+            reason = str(exc)
+        except SQLAlchemyError as exc:  # e.g. SQLite busy: this article only
+            reason = f"database error: {_database_error(exc)}"
+    log.warning("article %d not re-extracted (%s): %s", read.id, read.url, reason)
+    return Outcome.FAILED
+
+
+def _write(
+    sessions: sessionmaker[Session],
+    read: _Read,
+    url: str,
+    values: dict[str, Any],
+    version: str,
+    dry_run: bool,
+) -> Outcome:
+    """Apply the new reading of `read`'s record when the row still holds what was read."""
+    with sessions() as session:
+        _begin_write(session)
+        article = session.scalar(select(Article).where(Article.id == read.id).with_for_update())
+        if article is None or (article.warc_file, article.warc_offset, article.content_hash) != (
+            read.warc_file, read.warc_offset, read.content_hash
+        ):  # fmt: skip
+            session.rollback()
+            log.info(
+                "article %d skipped (%s): changed by a crawl while it was re-extracted",
+                read.id,
+                read.url,
+            )
+            return Outcome.SKIPPED
         if not is_page_of(session, article, url):
-            reason = f"the record at {article.warc_file}:{article.warc_offset} is of {url}"
+            raise Unreadable(f"the record at {read.warc_file}:{read.warc_offset} is of {url}")
+        changed = apply_extraction(session, article, values, version)
+        if dry_run:
+            session.rollback()
         else:
-            try:
-                return apply_extraction(session, article, values, version)
-            except TextClash as exc:
-                reason = str(exc)
-    log.warning("article %d not re-extracted (%s): %s", article.id, article.url, reason)
-    return None
+            session.commit()
+    return Outcome.CHANGED if changed else Outcome.UNCHANGED
+
+
+def _begin_write(session: Session) -> None:
+    """On SQLite, take the write lock before the row is read again (waiting for a crawl's
+    write as long as the busy timeout lets it), so that nothing is written between that read
+    and this write; on PostgreSQL the row lock (SELECT ... FOR UPDATE) does it."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _database_error(exc: SQLAlchemyError) -> str:
+    """The driver's message without the SQL statement SQLAlchemy adds."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    return f"{type(cause).__name__}: {str(cause).strip()}"
 
 
 def _new_values(
-    article: Article, folder: Path, registry: Mapping[str, Site]
+    read: _Read, folder: Path, registry: Mapping[str, Site]
 ) -> tuple[str, dict[str, Any]]:
     """(the URL the raw page was fetched from, the row's values as the extractor reads it now)."""
-    site = registry.get(article.site)
+    site = registry.get(read.site)
     if site is None:
-        raise Unreadable(f"site {article.site!r} is not in the registry")
-    page = _raw_page(folder, WarcRef(article.warc_file or "", article.warc_offset or 0))
+        raise Unreadable(f"site {read.site!r} is not in the registry")
+    page = _raw_page(folder, WarcRef(read.warc_file, read.warc_offset or 0))
     record = read_article(page, site.hints)
     # the URL is the row's identity: a canonical link the page now declares does not move it
-    return page.url, article_values(article.site, dataclasses.replace(record, url=article.url))
+    return page.url, article_values(read.site, dataclasses.replace(record, url=read.url))
 
 
-def _count(counts: Counts, changed: bool | None) -> None:
+def _count(counts: Counts, outcome: Outcome) -> None:
     counts.read += 1
-    if changed is None:
-        counts.failed += 1
-    elif changed:
+    if outcome is Outcome.CHANGED:
         counts.changed += 1
-    else:
+    elif outcome is Outcome.UNCHANGED:
         counts.unchanged += 1
+    elif outcome is Outcome.SKIPPED:
+        counts.skipped += 1
+    else:
+        counts.failed += 1
 
 
 def _raw_page(folder: Path, ref: WarcRef) -> RawPage:

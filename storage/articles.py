@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from storage.hashing import content_hash
 from storage.models import Article, ArticleUrl
 from storage.revisions import TEXT_COLUMNS, keep_revision
-from storage.stories import assign_story, reindex
+from storage.stories import assign_story, note_publication, reindex
 from storage.upsert import insert_ignoring_conflicts
 
 
@@ -134,12 +134,14 @@ def save_article(
         outcome = _refresh(session, stored, values, now)
         if outcome is not SaveOutcome.DUPLICATE:
             _set_provenance(stored, provenance)
-        _record_urls(session, stored.id, site, urls, now)
+        _record_urls(session, stored.id, site, urls, now, values["published_at"])
         return outcome
     twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
     if twin is not None:
         twin.last_seen_at = now
-        _record_urls(session, twin.id, site, urls, now)
+        _record_urls(session, twin.id, site, urls, now, values["published_at"])
+        if _earlier(values["published_at"], twin.published_at):
+            _adopt(session, twin, values, provenance)
         return SaveOutcome.DUPLICATE
     row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
     inserted = insert_ignoring_conflicts(session, Article.__table__, row)  # type: ignore[arg-type]
@@ -148,14 +150,14 @@ def save_article(
     if stored is None:
         twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
         if twin is not None:
-            _record_urls(session, twin.id, site, urls, now)
+            _record_urls(session, twin.id, site, urls, now, values["published_at"])
         return SaveOutcome.DUPLICATE
     if inserted:
         assign_story(session, stored)
         outcome = SaveOutcome.NEW
     else:
         outcome = _refresh(session, stored, values, now)
-    _record_urls(session, stored.id, site, urls, now)
+    _record_urls(session, stored.id, site, urls, now, values["published_at"])
     return outcome
 
 
@@ -176,11 +178,38 @@ def mark_gone(session: Session, url: str, *, now: datetime) -> bool:
 
 
 def _record_urls(
-    session: Session, article_id: int, site: str, urls: Iterable[str], now: datetime
+    session: Session,
+    article_id: int,
+    site: str,
+    urls: Iterable[str],
+    now: datetime,
+    published_at: datetime | None,
 ) -> None:
     for url in dict.fromkeys(urls):
-        row = {"url": url, "article_id": article_id, "site": site, "first_seen_at": now}
+        row = {"url": url, "article_id": article_id, "site": site, "first_seen_at": now,
+               "published_at": published_at}  # fmt: skip
         insert_ignoring_conflicts(session, ArticleUrl.__table__, row)  # type: ignore[arg-type]
+
+
+def _adopt(
+    session: Session, stored: Article, values: dict[str, Any], provenance: dict[str, Any]
+) -> None:
+    """An identical text published earlier elsewhere: the article row becomes that copy (its
+    URL, paper, title, date; the later copy stays a URL of the article), as the original of a
+    story is its earliest publisher."""
+    lead = stored.lead
+    for column in ("url", "site", *_CONTENT_COLUMNS):
+        setattr(stored, column, values[column])
+    if not provenance.get("warc_file"):  # the kept raw page is the later copy's: not this row's
+        stored.warc_file, stored.warc_offset = None, None
+    _set_provenance(stored, provenance)
+    if stored.lead != lead:
+        reindex(session, stored)  # the story's text is lead and body
+    note_publication(session, stored)
+
+
+def _earlier(one: datetime | None, other: datetime | None) -> bool:
+    return one is not None and (other is None or one < other)
 
 
 def _refresh(

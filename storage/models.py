@@ -102,6 +102,9 @@ class ArticleUrl(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     site: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # when the page at this URL says it was published: an identical copy on another paper keeps
+    # its own date here (the article row has the earliest publisher's)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_article_urls_article_id", "article_id"),

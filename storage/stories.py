@@ -4,8 +4,9 @@ the same per article with ten thousand or ten million stored.
 
 Every article belongs to a story (`articles.story_id`); a story's original is its earliest
 published copy. A new article's signature is cut into band keys; the articles sharing any key
-are its candidates (one indexed look-up per key), and the most similar candidate at or above
-THRESHOLD gives it its story. Otherwise it starts one.
+are its candidates (one indexed look-up per key), and every candidate at or above THRESHOLD
+puts the article in its story. When those are several stories (copies met before the text
+they share: a shortened one and an extended one, then the original), they become one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleSignature, LshBand, Story
@@ -27,6 +28,8 @@ from storage.similarity import (
     to_bytes,
 )
 
+_LOCK = 0x7469_6E62_616F  # "tinbao": one story assignment at a time on PostgreSQL
+
 
 def story_text(article: Article) -> str:
     """What a story is recognised by: the lead and the body (titles are rewritten by copiers)."""
@@ -35,25 +38,52 @@ def story_text(article: Article) -> str:
 
 def assign_story(session: Session, article: Article) -> int:
     """Index `article`'s text and give it a story (an existing one or its own); its story id."""
+    if session.get_bind().dialect.name == "postgresql":
+        # two crawls saving two copies at once would each miss the other's uncommitted rows
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
     sig = signature(story_text(article))
     keys = band_keys(sig) if sig is not None else []
-    best_story, best = None, THRESHOLD
+    matched: set[int] = set()
     if sig is not None:
         for story_id, data in _candidates(session, article.id, keys):
-            score = similarity(sig, from_bytes(data))
-            if score >= best:
-                best_story, best = story_id, score
+            if story_id not in matched and similarity(sig, from_bytes(data)) >= THRESHOLD:
+                matched.add(story_id)
     _index(session, article.id, sig, keys)
-    story = session.get(Story, best_story) if best_story is not None else None
-    when = _when(article)
-    if story is None:
-        story = Story(original_id=article.id, first_published_at=when)
+    if matched:
+        story = _merged(session, sorted(matched))
+    else:
+        story = Story(original_id=article.id, first_published_at=_when(article))
         session.add(story)
         session.flush()
-    elif when is not None and (story.first_published_at is None or when < story.first_published_at):
-        story.original_id, story.first_published_at = article.id, when
     article.story_id = story.id
+    note_publication(session, article)
     return story.id
+
+
+def note_publication(session: Session, article: Article) -> None:
+    """Make `article` its story's original when it was published before the original."""
+    story = session.get(Story, article.story_id) if article.story_id is not None else None
+    if story is not None and _earlier(_when(article), story.first_published_at):
+        story.original_id, story.first_published_at = article.id, _when(article)
+
+
+def reindex(session: Session, article: Article) -> None:
+    """The article's text changed (a revision, a re-extraction): index the new text. It keeps
+    its story unless the new text is no longer a copy of the old one."""
+    old = session.scalar(
+        select(ArticleSignature.signature).where(ArticleSignature.article_id == article.id)
+    )
+    sig = signature(story_text(article))
+    moved = old is None or sig is None or similarity(from_bytes(old), sig) < THRESHOLD
+    if article.story_id is None or moved:
+        previous = article.story_id
+        article.story_id = None
+        session.flush()
+        if previous is not None:
+            _choose_original(session, previous)
+        assign_story(session, article)
+    else:
+        _index(session, article.id, sig, band_keys(sig) if sig is not None else [])
 
 
 def copies(session: Session, article: Article) -> list[Article]:
@@ -65,14 +95,6 @@ def copies(session: Session, article: Article) -> list[Article]:
     original = story.original_id if story is not None else None
     members = session.scalars(select(Article).where(Article.story_id == article.story_id)).all()
     return sorted(members, key=lambda a: (a.id != original, _when(a) is None, _when(a) or 0, a.id))
-
-
-def reindex(session: Session, article: Article) -> None:
-    """The article's text changed (a revision): index the new text, keep its story."""
-    session.execute(delete(LshBand).where(LshBand.article_id == article.id))
-    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
-    sig = signature(story_text(article))
-    _index(session, article.id, sig, band_keys(sig) if sig is not None else [])
 
 
 def assign_unassigned(
@@ -111,13 +133,53 @@ def _candidates(session: Session, article_id: int, keys: list[int]) -> list[tupl
     return [(int(story_id or 0), bytes(data)) for story_id, data in rows]
 
 
+def _merged(session: Session, story_ids: list[int]) -> Story:
+    """One story out of several (the oldest keeps its id), its original the earliest of theirs."""
+    keep = session.get_one(Story, story_ids[0])
+    for other_id in story_ids[1:]:
+        other = session.get_one(Story, other_id)
+        session.execute(
+            update(Article).where(Article.story_id == other_id).values(story_id=keep.id)
+        )
+        if other.original_id is not None and _earlier(
+            other.first_published_at, keep.first_published_at
+        ):
+            keep.original_id, keep.first_published_at = other.original_id, other.first_published_at
+        session.delete(other)
+    session.flush()
+    return keep
+
+
+def _choose_original(session: Session, story_id: int) -> None:
+    """The story lost a member: its earliest remaining one is its original (none: it is gone)."""
+    story = session.get(Story, story_id)
+    if story is None:
+        return
+    members = session.scalars(select(Article).where(Article.story_id == story_id)).all()
+    if not members:
+        session.delete(story)
+        return
+    dated = [m for m in members if _when(m) is not None]
+    first = (
+        min(dated, key=lambda m: (_when(m), m.id)) if dated else min(members, key=lambda m: m.id)
+    )
+    story.original_id, story.first_published_at = first.id, _when(first)
+
+
 def _index(session: Session, article_id: int, sig: Signature | None, keys: list[int]) -> None:
+    """The article's signature and band rows, replacing any it had."""
+    session.execute(delete(LshBand).where(LshBand.article_id == article_id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
     if sig is None:
         return
-    session.add(ArticleSignature(article_id=article_id, signature=to_bytes(sig)))
+    session.execute(insert(ArticleSignature).values(article_id=article_id, signature=to_bytes(sig)))
     rows = [{"key": key, "article_id": article_id} for key in dict.fromkeys(keys)]
     session.execute(insert(LshBand), rows)
 
 
 def _when(article: Article) -> datetime | None:
     return article.published_at or article.first_seen_at
+
+
+def _earlier(one: datetime | None, other: datetime | None) -> bool:
+    return one is not None and (other is None or one < other)

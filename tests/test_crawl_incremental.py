@@ -130,3 +130,22 @@ def test_refresh_fetches_known_articles_again_and_finds_deletions(tmp_path: Path
     assert (stats["tinbao/errors/http_404"], stats["tinbao/errors/soft_404"]) == (1, 1)
     assert stats["tinbao/articles/gone"] == 2
     assert result.returncode == 0
+
+
+def test_an_address_that_redirected_to_an_article_is_not_fetched_again(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=12)
+    moved = site.article(2)
+    site = dataclasses.replace(site, moved=frozenset({moved.id}))
+    old = site.listed_path(moved)
+    assert old != moved.path
+    with ReplicaServer(site) as server:
+        archive = Archive(tmp_path, server)
+        _, first = archive.crawl()
+        _, second = archive.crawl(TINBAO_CONDITIONAL_REQUESTS="0")  # the feeds are read again
+        base_url = server.base_url
+    assert first.count(old) == 1 and first.count(moved.path) == 1  # 301, then the article
+    [(article_id,)] = archive.sql(f"SELECT id FROM articles WHERE url = '{base_url}{moved.path}'")
+    urls = archive.sql(f"SELECT url FROM article_urls WHERE article_id = {article_id}")
+    assert sorted(str(url) for (url,) in urls) == [f"{base_url}{moved.path}", f"{base_url}{old}"]
+    assert f"/rss/cate/{moved.section}/" in second  # which links to the old address
+    assert old not in second and moved.path not in second

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from crawler.extraction import Article
 from crawler.items import GoneArticle, IgnoredPage
 from crawler.pipelines import ArchiveArticles, RecordUnservedPages, RequireArticle
 from storage import Article as Row
-from storage import ignored_urls, make_sessionmaker, open_archive
+from storage import ArticleUrl, ignored_urls, make_sessionmaker, open_archive
 
 ARTICLE = Article(
     url="https://baocantho.com.vn/mua-lua-moi-a1.html",
@@ -90,3 +91,32 @@ def test_unserved_pages_mark_stored_articles_gone_and_remember_the_rest(tmp_path
     assert crawler.stats is not None
     assert crawler.stats.get_value("tinbao/articles/gone") == 1
     assert crawler.stats.get_value("tinbao/ignored/robots") == 1
+
+
+def test_the_urls_an_article_was_fetched_and_redirected_from_are_its_aliases(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    crawler = get_crawler(settings_dict={"TINBAO_DATABASE_URL": url})
+    pipeline = ArchiveArticles.from_crawler(crawler)
+    fetched = "https://baocantho.com.vn/mua-lua-moi-a1.html?page=amp"
+    item = replace(
+        ARTICLE,
+        fetched_url=fetched,
+        redirected_from=("https://baocantho.com.vn/cu-a1.html", fetched, ARTICLE.url),
+    )
+    pipeline.open_spider()
+    try:
+        pipeline.process_item(item)
+    finally:
+        pipeline.close_spider()
+    engine = open_archive(url)
+    with make_sessionmaker(engine)() as session:
+        article_id = session.scalars(select(Row.id)).one()
+        urls = session.execute(select(ArticleUrl.url, ArticleUrl.article_id)).all()
+    engine.dispose()
+    assert sorted(urls) == [
+        ("https://baocantho.com.vn/cu-a1.html", article_id),
+        (ARTICLE.url, article_id),
+        (fetched, article_id),
+    ]

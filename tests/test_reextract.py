@@ -8,6 +8,7 @@ one change and the others do not.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -18,6 +19,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import crawler.extraction
+import crawler.reextract
+import storage.engine
 from crawler.extraction import EXTRACTOR_VERSION, Hints, extract
 from crawler.reextract import Counts, reextract
 from crawler.registry import Site, load_registry
@@ -313,6 +316,97 @@ def test_a_dry_run_changes_nothing(
     assert counts == Counts(read=1, changed=1, unchanged=0, failed=0)
     assert PROMO in article(sessions, boxed).body
     assert article(sessions, boxed).extractor_version == OLD
+
+
+REVISED = "năng suất cao kỷ lục, tăng 12% so với năm trước"
+
+
+@pytest.mark.parametrize("revised", [True, False], ids=["new text", "same text refetched"])
+def test_an_article_a_crawl_changes_meanwhile_is_skipped_not_overwritten(
+    sessions: sessionmaker[Session],
+    warc: WarcFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    revised: bool,
+) -> None:
+    with sessions.begin() as session:
+        first, second = store(session, warc, 1), store(session, warc, 2)
+    page = html(1).replace("năng suất cao hơn năm trước", REVISED) if revised else html(1)
+    read_article = crawler.reextract.read_article
+
+    def crawl_meanwhile(raw: RawPage, hints: Hints) -> object:
+        """A crawl fetches the first article again while its older record is being read."""
+        if raw.url == url(1):
+            later = WHEN + timedelta(hours=1)
+            ref = warc.write(RawPage(url(1), 200, UTF8, page.encode(), later))
+            with sessions.begin() as session:
+                save_article(session, "baocantho", extract(page.encode(), url(1)), now=later,
+                             warc_file=ref.file, warc_offset=ref.offset,
+                             extractor_version=OLD)  # fmt: skip
+        return read_article(raw, hints)
+
+    monkeypatch.setattr(crawler.reextract, "read_article", crawl_meanwhile)
+    with caplog.at_level(logging.INFO, logger="crawler.reextract"):
+        counts = reextract(sessions, tmp_path / "warc", registry())
+    crawled = article(sessions, first)
+
+    assert counts == Counts(read=2, changed=1, unchanged=0, failed=0, skipped=1)
+    assert counts.summary() == "read 2, changed 1, unchanged 0, failed 0, skipped 1"
+    assert f"article {first} skipped ({url(1)}): changed by a crawl" in caplog.text
+    assert (REVISED in crawled.body) is revised and PROMO in crawled.body
+    assert crawled.extractor_version == OLD  # the row holds the crawl's reading
+    assert crawled.warc_offset != article(sessions, second).warc_offset
+    assert PROMO not in article(sessions, second).body
+    with sessions() as session:
+        assert len(revisions(session, first)) == (1 if revised else 0)
+
+
+def test_a_database_error_in_a_write_fails_that_article_only(
+    tmp_path: Path,
+    warc: WarcFile,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """SQLite busy: another connection holds the write lock past the busy timeout while the
+    first article is written; it is released before the second is."""
+    monkeypatch.setattr(storage.engine, "SQLITE_BUSY_TIMEOUT_MS", 100)
+    path = tmp_path / "busy.db"
+    engine = open_archive(f"sqlite:///{path}")
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        first, second = store(session, warc, 1), store(session, warc, 2)
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    read_article = crawler.reextract.read_article
+
+    def another_writer(raw: RawPage, hints: Hints) -> object:
+        if raw.url == url(1):
+            other.execute("BEGIN IMMEDIATE")
+        else:
+            other.execute("ROLLBACK")
+        return read_article(raw, hints)
+
+    monkeypatch.setattr(crawler.reextract, "read_article", another_writer)
+    try:
+        with caplog.at_level(logging.WARNING, logger="crawler.reextract"):
+            counts = reextract(sessions, tmp_path / "warc", registry())
+        assert counts == Counts(read=2, changed=1, unchanged=0, failed=1)
+        assert (
+            f"article {first} not re-extracted ({url(1)}): database error: "
+            "OperationalError: database is locked"
+        ) in caplog.text
+        assert article(sessions, first).extractor_version == OLD
+        assert PROMO not in article(sessions, second).body
+    finally:
+        other.close()
+        engine.dispose()
+
+
+def test_the_summary_names_skipped_articles_only_when_there_are_some() -> None:
+    assert Counts(3, 1, 1, 1).summary() == "read 3, changed 1, unchanged 1, failed 1"
+    assert Counts(4, 1, 1, 1, 1).summary() == (
+        "read 4, changed 1, unchanged 1, failed 1, skipped 1"
+    )
 
 
 def test_a_wrong_charset_is_corrected_as_the_spider_does(

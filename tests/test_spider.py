@@ -147,6 +147,30 @@ def test_an_article_page_becomes_an_article_of_the_site(spider: NewsSpider) -> N
     assert article.body.startswith("Đoạn văn thứ 1")
 
 
+def test_an_article_reached_by_redirects_names_the_urls_that_redirected(
+    spider: NewsSpider,
+) -> None:
+    body = "".join(
+        f"<p>Đoạn văn thứ {n} kể chuyện người dân Cần Thơ chuẩn bị mùa lúa mới, với nhiều chi "
+        f"tiết về thời tiết, giá phân bón và kế hoạch thu hoạch năm {2020 + n}.</p>"
+        for n in range(1, 6)
+    )
+    redirects = ["http://baothu.vn/tin-cu-a1.html?utm_source=zalo", "https://baothu.vn/tin-a1.html"]
+    page = html(
+        "https://baothu.vn/tin-mot-a1.html",
+        f"<html><head><title>Mùa lúa mới</title></head><body><h1>Mùa lúa mới</h1>"
+        f"<article>{body}</article></body></html>",
+        redirect_urls=redirects,
+    )
+    [article] = spider.parse_article(page)
+    assert isinstance(article, Article)
+    assert article.fetched_url == "https://baothu.vn/tin-mot-a1.html"
+    assert article.redirected_from == (
+        "http://baothu.vn/tin-cu-a1.html",
+        "https://baothu.vn/tin-a1.html",
+    )
+
+
 def test_an_article_refused_by_robots_txt_is_remembered(spider: NewsSpider) -> None:
     request = scrapy.Request(
         "https://baothu.vn/private/tin-a9.html", meta={"tinbao_kind": "article"}

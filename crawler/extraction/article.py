@@ -24,6 +24,9 @@ class Article:
     byline, source line, captions or widgets. `images` are the article's photos in page order,
     each with its caption; `image_url` is the page's lead image (og:image), else the first photo.
     `source` names the paper or agency the article is credited to ("TTXVN"), not the site.
+    The crawler sets `site`, `fetched_url` (the URL the page came from, after redirects),
+    `redirected_from` (the URLs that redirected to it, first asked first) and where the raw
+    page is kept.
     """
 
     url: str
@@ -40,6 +43,7 @@ class Article:
     source: str = ""
     site: str = ""
     fetched_url: str = ""
+    redirected_from: tuple[str, ...] = ()
     warc_file: str = ""  # where the page it came from is kept raw (crawler/warc.py)
     warc_offset: int = -1
     images: tuple[Image, ...] = ()

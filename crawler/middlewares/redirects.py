@@ -7,13 +7,12 @@ request with an error its errback sees, counted as `redirect_loop` / `offsite_re
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.url import url_is_from_any_domain
 
 
 class RedirectGuard:
@@ -33,6 +32,13 @@ class RedirectGuard:
         if target in chain:
             raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, target])}")
         domains = getattr(self.crawler.spider, "allowed_domains", None)
-        if domains and not url_is_from_any_domain(target, domains):
+        if domains and not _is_on(target, domains):
             raise IgnoreRequest(f"offsite redirect to {target}")
         return response
+
+
+def _is_on(url: str, domains: list[str]) -> bool:
+    """Whether `url`'s host is one of `domains` or under one, whatever its port (as Scrapy's
+    offsite filter judges; scrapy.utils.url.url_is_from_any_domain would compare the port too)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in map(str.lower, domains))

@@ -1,5 +1,6 @@
 """Store each article in the archive (storage.save_article decides new/updated/duplicate),
-with where its raw page is kept and which extractor read it, so `tinbao reextract` can redo it."""
+with where its raw page is kept and which extractor read it, so `tinbao reextract` can redo it,
+and the other URLs it was met under, so that no crawl fetches them again."""
 
 from __future__ import annotations
 
@@ -36,17 +37,23 @@ class ArchiveArticles:
         if not isinstance(item, Article):
             return item
         assert self.sessions is not None and self.crawler.stats is not None
-        aliases = [item.fetched_url] if item.fetched_url and item.fetched_url != item.url else []
         with self.sessions.begin() as session:
             outcome = save_article(
                 session,
                 item.site,
                 item,
                 now=datetime.now(UTC),
-                aliases=aliases,
+                aliases=aliases(item),
                 warc_file=item.warc_file or None,
                 warc_offset=item.warc_offset if item.warc_file else None,
                 extractor_version=EXTRACTOR_VERSION,
             )
         self.crawler.stats.inc_value(f"tinbao/articles/{outcome.value}")
         return item
+
+
+def aliases(item: Article) -> list[str]:
+    """The URLs the article was met under besides its canonical one: the URL it was fetched
+    from, and those that redirected to it."""
+    met = [item.fetched_url, *item.redirected_from]
+    return [url for url in dict.fromkeys(met) if url and url != item.url]

@@ -197,6 +197,7 @@ class NewsSpider(scrapy.Spider):
                 url=clean_url(article.url),
                 site=self.site.key,
                 fetched_url=response.url,
+                redirected_from=tuple(map(clean_url, response.meta.get("redirect_urls", []))),
                 warc_file=raw.file if raw else "",
                 warc_offset=raw.offset if raw else -1,
             )

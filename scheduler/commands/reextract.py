@@ -5,8 +5,9 @@ the articles whose reading changed (crawler/reextract.py).
 The selection is the one of `tinbao export` and `tinbao search`: `--since`/`--until` are on the
 publication time (Vietnam days), so an article without a publication time is only re-extracted
 by a run without them. A progress counter goes to stderr when it is a terminal, the summary
-(`read N, changed N, unchanged N, failed N`) to stdout, each failure to the log (stderr). The
-exit status is 1 when an article failed, else 0.
+(`read N, changed N, unchanged N, failed N`, then `, skipped N` when a crawl changed articles
+while they were re-extracted) to stdout, each failure to the log (stderr). The exit status is 1
+when an article failed, else 0 (a skipped article is no failure).
 """
 
 from __future__ import annotations

@@ -56,6 +56,8 @@ class ReplicaSite:
 
     Besides them it has one article under /private/ (forbidden by robots.txt, linked from the
     home page and the first section page), a link to another host, and a page that is no article.
+    A `moved` article is linked (home, listings, feeds, sitemaps) under an older address that
+    answers 301 with its real one (`listed_path`).
     """
 
     articles: int = 12
@@ -71,6 +73,7 @@ class ReplicaSite:
     deleted: frozenset[int] = frozenset()  # ids answered 404, still listed (stale listings)
     soft_deleted: frozenset[int] = frozenset()  # ids answered 200 "Bài viết không tồn tại"
     crawl_delay: float = 0.0  # robots.txt Crawl-delay, when above zero
+    moved: frozenset[int] = frozenset()  # ids linked under an old address redirecting (301)
 
     # -- what is on the site -------------------------------------------------------------
     def article(self, number: int) -> ReplicaArticle:
@@ -108,6 +111,12 @@ class ReplicaSite:
             published_at=ORIGIN + (article_id - ORIGIN_ID) * SPACING,
             tags=tuple(sorted({rng.choice(text.WORDS) for _ in range(3)})),
         )
+
+    def listed_path(self, article: ReplicaArticle) -> str:
+        """The address the site links the article under: for a moved one, its old address."""
+        if article.id not in self.moved:
+            return article.path
+        return article.path.replace("/bai-viet-so-", "/tin-cu-so-", 1)
 
     def public_articles(self) -> Iterator[ReplicaArticle]:
         return (self.article(n) for n in range(self.articles))
@@ -171,6 +180,9 @@ class ReplicaSite:
             return _html(self._listing(path.strip("/"), page, base_url))
         if path == "/gioi-thieu.html":
             return _html(_page("Giới thiệu", "<p>Báo Bản Sao là báo của tỉnh.</p>"))
+        moved = self._moved_from(path)
+        if moved is not None:
+            return Reply(301, b"", {"Location": f"{base_url}{moved.path}"})
         article = self._article_at(path)
         if article is not None and article.id in self.deleted:
             return Reply(404, _page("Lỗi 404", "<p>Không tìm thấy trang</p>").encode(), {})
@@ -181,6 +193,18 @@ class ReplicaSite:
         return Reply(404, _page("Không tìm thấy", "<p>Trang không tồn tại</p>").encode(), {})
 
     def _article_at(self, path: str) -> ReplicaArticle | None:
+        article = self._article_named(path)
+        return article if article is not None and article.path == path else None
+
+    def _moved_from(self, path: str) -> ReplicaArticle | None:
+        """The moved article whose old address `path` is."""
+        article = self._article_named(path)
+        if article is None or article.id not in self.moved:
+            return None
+        return article if self.listed_path(article) == path else None
+
+    def _article_named(self, path: str) -> ReplicaArticle | None:
+        """The article whose id ends `path` ("...-a<id>.html"), whatever the rest of it."""
         if not path.endswith(".html") or "-a" not in path:
             return None
         digits = path.rsplit("-a", 1)[1].removesuffix(".html")
@@ -188,12 +212,12 @@ class ReplicaSite:
             return None
         if not self.first_id - 1 <= int(digits) < self.first_id + self.articles:
             return None
-        article = self.article_by_id(int(digits))
-        return article if article.path == path else None
+        return self.article_by_id(int(digits))
 
     # -- pages ---------------------------------------------------------------------------
     def _link(self, article: ReplicaArticle, base_url: str) -> str:
-        return f'<li><a href="{base_url}{article.path}">{escape(article.title)}</a></li>'
+        path = self.listed_path(article)
+        return f'<li><a href="{base_url}{path}">{escape(article.title)}</a></li>'
 
     def _home(self, base_url: str) -> str:
         shown = range(min(self.home_articles, self.articles))
@@ -268,7 +292,7 @@ class ReplicaSite:
 
     def _feed(self, section: str, base_url: str) -> str:
         items = "".join(
-            f"<item><title>{escape(a.title)}</title><link>{base_url}{a.path}</link>"
+            f"<item><title>{escape(a.title)}</title><link>{base_url}{self.listed_path(a)}</link>"
             f"<pubDate>{a.published_at.strftime('%a, %d %b %Y %H:%M:%S %z')}</pubDate></item>"
             for a in (self.article(n) for n in self.in_section(section)[: self.feed_size])
         )
@@ -310,7 +334,7 @@ class ReplicaSite:
         if gzipped != (int(number) == self._chunks()):
             return Reply(404, b"not found", {})
         urls = "".join(
-            f"<url><loc>{base_url}{a.path}</loc><lastmod>{a.published_at.isoformat()}</lastmod></url>"
+            f"<url><loc>{base_url}{self.listed_path(a)}</loc><lastmod>{a.published_at.isoformat()}</lastmod></url>"
             for a in map(self.article_by_id, self._chunk_ids(int(number)))
         )
         document = (
@@ -325,7 +349,7 @@ class ReplicaSite:
 
     def _news_sitemap(self, base_url: str) -> str:
         urls = "".join(
-            f"<url><loc>{base_url}{a.path}</loc><news:news><news:publication>"
+            f"<url><loc>{base_url}{self.listed_path(a)}</loc><news:news><news:publication>"
             f"<news:name>{escape(self.name)}</news:name><news:language>vi</news:language>"
             f"</news:publication><news:publication_date>{a.published_at.isoformat()}"
             f"</news:publication_date><news:title>{escape(a.title)}</news:title></news:news></url>"

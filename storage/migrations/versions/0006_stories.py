@@ -1,4 +1,5 @@
-"""stories, near-duplicate index, revisions, raw-record pointers and extractor version
+"""stories, near-duplicate index, revisions, raw-record pointers and extractor version, the
+publication date of each URL an article was met under
 
 Revision ID: 0006
 Revises: 0005
@@ -73,10 +74,19 @@ def upgrade() -> None:
     op.create_index("ix_article_revisions_article_id", "article_revisions", ["article_id"])
     for column in _article_columns():
         op.add_column("articles", column)
+    op.add_column(
+        "article_urls",
+        sa.Column("published_at", storage.models.UTCDateTime(timezone=True), nullable=True),
+    )
+    op.execute(  # the dates known so far: each article's own, on its URLs
+        "UPDATE article_urls SET published_at = "
+        "(SELECT published_at FROM articles WHERE articles.id = article_urls.article_id)"
+    )
     op.create_index("ix_articles_story_id", "articles", ["story_id"])
 
 
 def downgrade() -> None:
+    op.drop_column("article_urls", "published_at")
     op.drop_index("ix_articles_story_id", table_name="articles")
     for column in reversed(_article_columns()):
         op.drop_column("articles", column.name)  # SQLite 3.35+ drops columns in place

@@ -27,13 +27,22 @@ _BODY = (
     "to_tsvector('simple', coalesce(tinbao_fold(body), '')) $$"
 )
 _CREATE = "CREATE OR REPLACE FUNCTION tinbao_search_vector(title text, lead text, body text) "
+# Replacing the function does not tell other sessions: one that already planned a search keeps
+# the index's expression as it inlined the old body, no longer matches the query's (inlined from
+# the new one) with it, and plans every search as a sequential scan until it reconnects. An
+# ALTER INDEX invalidates the index's cached definition in every session. fastupdate is on by
+# default for a GIN index, so resetting it changes nothing else (`SET (fastupdate = on)` would
+# do the same but stay in the index's definition, which would then differ from the models').
+_INVALIDATE = "ALTER INDEX ix_articles_search RESET (fastupdate)"
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_CREATE + _BODY.format(set="SET search_path FROM CURRENT "))
+        op.execute(_INVALIDATE)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_CREATE + _BODY.format(set=""))
+        op.execute(_INVALIDATE)
