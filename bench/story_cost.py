@@ -15,12 +15,14 @@ found and compared. Their times are reported: mean, p50, p95, and the mean relat
 smallest size.
 
     python -m bench.story_cost [--sizes 10000,100000,1000000] [--measure 400]
-                               [--folder DIR | --database-url URL] [--json]
+                               [--folder DIR | --database-url URL [--keep-schemas]] [--json]
 
 One archive per size, all grown first; then the saves are interleaved, one article to each
 archive in turn, so that the machine's other load weighs on every size alike. The archives are
 SQLite files in a temporary folder, or in `--folder` (kept, and reused by the next run); with a
-PostgreSQL `--database-url`, one new schema per size, dropped at the end.
+PostgreSQL `--database-url`, one new schema per size, dropped at the end (kept as
+`tinbao_bench_<size>` and reused with `--keep-schemas`). On PostgreSQL the filler ends with
+ANALYZE, as autovacuum would after such growth.
 """
 
 from __future__ import annotations
@@ -114,6 +116,10 @@ def grow(engine: Engine, target: int, *, batch: int = 5_000, seed: int = 3) -> f
             connection.execute(
                 text("SELECT setval(pg_get_serial_sequence('stories', 'id'), max(id)) FROM stories")
             )
+        # the planner's statistics after a bulk load, as autovacuum gathers them as tables
+        # grow (without them PostgreSQL scans lsh_bands instead of using its key)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
     return time.perf_counter() - started
 
 
@@ -204,12 +210,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", type=int, default=400, help="articles timed per size")
     parser.add_argument("--database-url", help="PostgreSQL: one schema per size, dropped after")
     parser.add_argument("--folder", type=Path, help="SQLite: keep the archives here (reused)")
+    parser.add_argument(
+        "--keep-schemas",
+        action="store_true",
+        help="PostgreSQL: keep the archives in schemas tinbao_bench_<size> (reused)",
+    )
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
     sizes = sorted(int(size) for size in options.sizes.split(","))
     with tempfile.TemporaryDirectory() as temporary:
         if options.database_url:
-            return _on_postgresql(options.database_url, sizes, options.measure, options.json)
+            return _on_postgresql(
+                options.database_url, sizes, options.measure, options.json, options.keep_schemas
+            )
         folder = options.folder or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
         urls = {size: f"sqlite:///{folder / f'stories-{size}.db'}" for size in sizes}
@@ -217,22 +230,28 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _on_postgresql(url: str, sizes: list[int], count: int, as_json: bool) -> int:
+def _on_postgresql(url: str, sizes: list[int], count: int, as_json: bool, keep: bool) -> int:
+    """One schema per size: new ones dropped at the end, or `tinbao_bench_<size>` kept (and
+    reused by the next run) with `keep`."""
     admin = make_engine(url)
-    schemas = {size: f"tinbao_bench_{uuid.uuid4().hex[:8]}" for size in sizes}
+    if keep:
+        schemas = {size: f"tinbao_bench_{size}" for size in sizes}
+    else:
+        schemas = {size: f"tinbao_bench_{uuid.uuid4().hex[:8]}" for size in sizes}
     try:
         with admin.begin() as connection:
             for schema in schemas.values():
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         sep = "&" if "?" in url else "?"
         urls = {
             size: f"{url}{sep}options=-csearch_path%3D{schema}" for size, schema in schemas.items()
         }
         _report(run(urls, count), as_json)
     finally:
-        with admin.begin() as connection:
-            for schema in schemas.values():
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if not keep:
+            with admin.begin() as connection:
+                for schema in schemas.values():
+                    connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from storage import database_url, head_revision, make_engine, make_sessionmaker, upgrade
 from storage.models import Article
@@ -32,25 +32,35 @@ def run_upgrade(options: argparse.Namespace) -> int:
             print(f"the archive is up to date (schema revision {after})")
         else:
             print(f"the archive was upgraded from schema revision {before or 'none'} to {after}")
-        _assign_stories(engine)
+        if _assign_stories(engine) or before != after:
+            _analyze(engine)
     finally:
         engine.dispose()
     return 0
 
 
-def _assign_stories(engine: Engine) -> None:
+def _assign_stories(engine: Engine) -> int:
     """Articles stored before schema revision 0006 have no story yet: find them theirs."""
     with make_sessionmaker(engine)() as session:
-        missing = session.scalar(select(func.count()).where(Article.story_id.is_(None)))
+        missing = session.scalar(select(func.count()).where(Article.story_id.is_(None))) or 0
         if not missing:
-            return
+            return 0
         print(f"finding the stories of {missing} articles stored before stories existed")
 
         def report(done: int) -> None:
-            print(f"  {done}/{missing}", file=sys.stderr)
+            if done % 10_000 < 200 or done >= missing:  # a line every 10,000 articles
+                print(f"  {done:,}/{missing:,}", file=sys.stderr)
 
-        assign_unassigned(session, batch=1000, progress=report)
+        assign_unassigned(session, batch=200, progress=report)  # short write locks: crawls go on
         print(f"{missing} articles indexed into stories")
+    return missing
+
+
+def _analyze(engine: Engine) -> None:
+    """PostgreSQL's planner needs statistics of new tables and columns (autovacuum may be off)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
 
 
 def run_status(options: argparse.Namespace) -> int:
