@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from storage.hashing import content_hash
 from storage.models import Article, ArticleUrl
 from storage.revisions import TEXT_COLUMNS, keep_revision
-from storage.stories import assign_story, note_publication, reindex
+from storage.stories import STORY_COLUMNS, assign_story, earlier, note_publication, reindex
 from storage.upsert import insert_ignoring_conflicts
 
 
@@ -60,7 +60,7 @@ class SaveOutcome(StrEnum):
     DUPLICATE = "duplicate"
 
 
-_CONTENT_COLUMNS = (
+CONTENT_COLUMNS = (
     "title",
     "lead",
     "body",
@@ -140,7 +140,7 @@ def save_article(
     if twin is not None:
         twin.last_seen_at = now
         _record_urls(session, twin.id, site, urls, now, values["published_at"])
-        if _earlier(values["published_at"], twin.published_at):
+        if earlier(values["published_at"], twin.published_at):
             _adopt(session, twin, values, provenance)
         return SaveOutcome.DUPLICATE
     row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
@@ -197,19 +197,39 @@ def _adopt(
     """An identical text published earlier elsewhere: the article row becomes that copy (its
     URL, paper, title, date; the later copy stays a URL of the article), as the original of a
     story is its earliest publisher."""
-    lead = stored.lead
-    for column in ("url", "site", *_CONTENT_COLUMNS):
+    story_changed = any(getattr(stored, c) != values[c] for c in STORY_COLUMNS)
+    for column in ("url", "site", *CONTENT_COLUMNS):
         setattr(stored, column, values[column])
     if not provenance.get("warc_file"):  # the kept raw page is the later copy's: not this row's
         stored.warc_file, stored.warc_offset = None, None
     _set_provenance(stored, provenance)
-    if stored.lead != lead:
-        reindex(session, stored)  # the story's text is lead and body
+    if story_changed:
+        reindex(session, stored)
     note_publication(session, stored)
 
 
-def _earlier(one: datetime | None, other: datetime | None) -> bool:
-    return one is not None and (other is None or one < other)
+class TextClash(Exception):
+    """The new text of an article is already stored as another article (two rows cannot hold
+    one text); the row was left as it was."""
+
+    def __init__(self, article_id: int, other_id: int) -> None:
+        super().__init__(f"its new text is already stored as article {other_id}")
+        self.article_id = article_id
+        self.other_id = other_id
+
+
+def content_changes(session: Session, stored: Article, values: dict[str, Any]) -> dict[str, Any]:
+    """The content columns (and content_hash) of `values` that differ from `stored`'s; changes
+    nothing. TextClash when the new text is already another article's."""
+    changed = {c: values[c] for c in CONTENT_COLUMNS if getattr(stored, c) != values[c]}
+    if changed and values["content_hash"] != stored.content_hash:
+        clash = session.scalar(
+            select(Article.id).where(Article.content_hash == values["content_hash"])
+        )
+        if clash is not None:
+            raise TextClash(stored.id, clash)
+        changed["content_hash"] = values["content_hash"]
+    return changed
 
 
 def _refresh(
@@ -217,23 +237,17 @@ def _refresh(
 ) -> SaveOutcome:
     stored.last_seen_at = now
     stored.gone_at = None
-    changed = {c: values[c] for c in _CONTENT_COLUMNS if getattr(stored, c) != values[c]}
+    try:
+        changed = content_changes(session, stored, values)
+    except TextClash:  # keep this row as it was
+        return SaveOutcome.DUPLICATE
     if not changed:
         return SaveOutcome.UNCHANGED
-    if values["content_hash"] != stored.content_hash:
-        clash = session.scalar(
-            select(Article.id).where(Article.content_hash == values["content_hash"])
-        )
-        if clash is not None:
-            # The new text is already stored as another article: keep this row as it was.
-            return SaveOutcome.DUPLICATE
-        changed["content_hash"] = values["content_hash"]
-    text_changed = any(column in changed for column in TEXT_COLUMNS)
-    if text_changed:
+    if any(column in changed for column in TEXT_COLUMNS):
         keep_revision(session, stored, now=now)
     for column, value in changed.items():
         setattr(stored, column, value)
-    if text_changed:
+    if any(column in changed for column in STORY_COLUMNS):
         reindex(session, stored)
     return SaveOutcome.UPDATED
 

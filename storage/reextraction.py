@@ -14,20 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.articles import _CONTENT_COLUMNS
+from storage.articles import TextClash, content_changes
 from storage.models import Article, ArticleUrl
-from storage.stories import reindex
-
-_STORY_COLUMNS = ("lead", "body")  # what storage.stories.story_text is made of
-
-
-class TextClash(Exception):
-    """The re-extracted text is already stored as another article; the row was left as it was."""
-
-    def __init__(self, article_id: int, other_id: int) -> None:
-        super().__init__(f"its new text is already stored as article {other_id}")
-        self.article_id = article_id
-        self.other_id = other_id
+from storage.stories import STORY_COLUMNS, reindex
 
 
 def apply_extraction(
@@ -39,20 +28,11 @@ def apply_extraction(
     Raises TextClash, changing nothing (not even the version, as the row still holds the older
     reading), when the new text's content hash belongs to another article.
     """
-    changed = {c: values[c] for c in _CONTENT_COLUMNS if getattr(article, c) != values[c]}
-    if changed and values["content_hash"] != article.content_hash:
-        other = session.scalar(
-            select(Article.id).where(
-                Article.content_hash == values["content_hash"], Article.id != article.id
-            )
-        )
-        if other is not None:
-            raise TextClash(article.id, other)
-        changed["content_hash"] = values["content_hash"]
+    changed = content_changes(session, article, values)
     for column, value in changed.items():
         setattr(article, column, value)
     article.extractor_version = extractor_version
-    if any(column in changed for column in _STORY_COLUMNS):
+    if any(column in changed for column in STORY_COLUMNS):
         reindex(session, article)
     return bool(changed)
 
@@ -64,3 +44,6 @@ def is_page_of(session: Session, article: Article, url: str) -> bool:
         return True
     owner = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url == url))
     return owner == article.id
+
+
+__all__ = ["TextClash", "apply_extraction", "is_page_of"]

@@ -29,11 +29,13 @@ from storage.similarity import (
 )
 
 _LOCK = 0x7469_6E62_616F  # "tinbao": one story assignment at a time on PostgreSQL
+# what a story is recognised by: the lead and the body (titles are rewritten by copiers)
+STORY_COLUMNS = ("lead", "body")
 
 
 def story_text(article: Article) -> str:
-    """What a story is recognised by: the lead and the body (titles are rewritten by copiers)."""
-    return "\n".join(filter(None, [article.lead, article.body]))
+    """The text of `article` that its signature is made of (STORY_COLUMNS)."""
+    return "\n".join(filter(None, (getattr(article, column) for column in STORY_COLUMNS)))
 
 
 def assign_story(session: Session, article: Article) -> int:
@@ -63,7 +65,7 @@ def assign_story(session: Session, article: Article) -> int:
 def note_publication(session: Session, article: Article) -> None:
     """Make `article` its story's original when it was published before the original."""
     story = session.get(Story, article.story_id) if article.story_id is not None else None
-    if story is not None and _earlier(_when(article), story.first_published_at):
+    if story is not None and earlier(_when(article), story.first_published_at):
         story.original_id, story.first_published_at = article.id, _when(article)
 
 
@@ -75,6 +77,7 @@ def reindex(session: Session, article: Article) -> None:
     )
     sig = signature(story_text(article))
     moved = old is None or sig is None or similarity(from_bytes(old), sig) < THRESHOLD
+    _unindex(session, article.id)
     if article.story_id is None or moved:
         previous = article.story_id
         article.story_id = None
@@ -141,7 +144,7 @@ def _merged(session: Session, story_ids: list[int]) -> Story:
         session.execute(
             update(Article).where(Article.story_id == other_id).values(story_id=keep.id)
         )
-        if other.original_id is not None and _earlier(
+        if other.original_id is not None and earlier(
             other.first_published_at, keep.first_published_at
         ):
             keep.original_id, keep.first_published_at = other.original_id, other.first_published_at
@@ -167,9 +170,7 @@ def _choose_original(session: Session, story_id: int) -> None:
 
 
 def _index(session: Session, article_id: int, sig: Signature | None, keys: list[int]) -> None:
-    """The article's signature and band rows, replacing any it had."""
-    session.execute(delete(LshBand).where(LshBand.article_id == article_id))
-    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
+    """The article's signature and band rows (it has none: new, or `_unindex`ed)."""
     if sig is None:
         return
     session.execute(insert(ArticleSignature).values(article_id=article_id, signature=to_bytes(sig)))
@@ -177,9 +178,15 @@ def _index(session: Session, article_id: int, sig: Signature | None, keys: list[
     session.execute(insert(LshBand), rows)
 
 
+def _unindex(session: Session, article_id: int) -> None:
+    session.execute(delete(LshBand).where(LshBand.article_id == article_id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
+
+
 def _when(article: Article) -> datetime | None:
     return article.published_at or article.first_seen_at
 
 
-def _earlier(one: datetime | None, other: datetime | None) -> bool:
+def earlier(one: datetime | None, other: datetime | None) -> bool:
+    """Whether `one` is a time before `other` (an unknown time is never earlier)."""
     return one is not None and (other is None or one < other)

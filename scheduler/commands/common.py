@@ -54,8 +54,8 @@ def _default(value: object) -> str:
 def progress_bar(
     session: Session, wanted: Selection, *, to_stdout: bool
 ) -> Callable[[int], None] | None:
-    """A progress bar on stderr when it is a terminal (and the export is not written to that
-    same terminal); None otherwise."""
+    """A progress bar over the `wanted` articles on stderr when it is a terminal (and, with
+    `to_stdout`, the command's output is not written to that same terminal); None otherwise."""
     if not sys.stderr.isatty() or (to_stdout and sys.stdout.isatty()):
         return None
     total = count_articles(session, wanted)
