@@ -9,6 +9,14 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_KEEP_RAW       keep every article page raw in a WARC file (default True)
   TINBAO_CONDITIONAL_REQUESTS  send If-None-Match/If-Modified-Since for feeds, sitemaps and
                         listings (default True)
+  TINBAO_CLAIM_LEASE    seconds the site's claim stays live without a heartbeat (default 60;
+                        renewed every quarter of it): see docs/daemon.md
+  TINBAO_STOP_GRACE     seconds a crawl that must stop may take to close before it exits (15)
+Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
+  TINBAO_CLAIM_HOLDER   [TINBAO_CLAIM_HOLDER] the id the crawl holds its site's claim as
+  TINBAO_SUPERVISOR_PID [TINBAO_SUPERVISOR_PID] stop ("failed: supervisor gone") when it dies
+  TINBAO_TIME_LIMIT     [TINBAO_TIME_LIMIT] seconds; stop ("failed: timeout") after them (0: none)
+  TINBAO_CRAWL_LOG      [TINBAO_CRAWL_LOG] the file the crawl's output goes to, noted on its row
 """
 
 from __future__ import annotations
@@ -25,6 +33,12 @@ SPIDER_LOADER_CLASS = "crawler.spider_loader.RegistrySpiderLoader"
 TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
 TINBAO_LISTING_PAGES = 5
+TINBAO_CLAIM_LEASE = 60.0
+TINBAO_STOP_GRACE = 15.0
+TINBAO_CLAIM_HOLDER = os.environ.get("TINBAO_CLAIM_HOLDER", "")
+TINBAO_SUPERVISOR_PID = int(os.environ.get("TINBAO_SUPERVISOR_PID") or 0)
+TINBAO_TIME_LIMIT = float(os.environ.get("TINBAO_TIME_LIMIT") or 0)
+TINBAO_CRAWL_LOG = os.environ.get("TINBAO_CRAWL_LOG", "")
 
 # Politeness: obey robots.txt, say who we are, adapt to the server, never more than 2 at once.
 ROBOTSTXT_OBEY = True
@@ -77,6 +91,8 @@ TINBAO_MAX_RETRY_AFTER = 600.0  # the longest Retry-After honoured
 TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
 EXTENSIONS = {
+    # before RecordCrawlRun: the site's claim is taken before the crawl's row is written
+    "crawler.extensions.SuperviseCrawl": 450,
     "crawler.extensions.RecordCrawlRun": 500,
 }
 

@@ -59,9 +59,9 @@ def store_validators(
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         for url, value in validators.items():
-            row = HttpValidator(url=url, etag=value.etag, last_modified=value.last_modified)
-            row.stored_at = now
-            session.merge(row)
+            merged = HttpValidator(url=url, etag=value.etag, last_modified=value.last_modified)
+            merged.stored_at = now
+            session.merge(merged)
         return
     module = sqlite if dialect == "sqlite" else postgresql
     table = HttpValidator.__table__

@@ -16,9 +16,8 @@ from crawler.registry import load_registry
 from scheduler.cli import main, parser
 from scheduler.commands.daemon import settings_from
 from scheduler.logs import configure_logging
-from scheduler.store import make_scheduler
 from storage import RunCounts, finish_run, make_sessionmaker, open_archive, save_article, start_run
-from storage.daemon import acquire_lock, create_daemon_tables
+from storage.daemon import SavedRun, acquire_lock, save_schedule
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 MOVED = """
@@ -44,7 +43,6 @@ def url(tmp_path: Path) -> str:
     a daemon holds the lock."""
     url = f"sqlite:///{tmp_path / 'a.db'}"
     engine = open_archive(url)
-    create_daemon_tables(engine)
     with make_sessionmaker(engine).begin() as session:
         run = start_run(session, "baocantho", started_at=NOW - timedelta(minutes=10))
         finish_run(session, run.id, finished_at=NOW - timedelta(minutes=8), status="finished",
@@ -53,11 +51,9 @@ def url(tmp_path: Path) -> str:
                           body="Đoạn một.", published_at=NOW)  # fmt: skip
         save_article(session, "baocantho", article, now=NOW - timedelta(minutes=9))
         acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(minutes=5))
-    scheduler = make_scheduler(engine, max_concurrent=1)
-    scheduler.start(paused=True)
-    scheduler.add_job("scheduler.jobs:crawl_job", "interval", minutes=30, id="baocantho",
-                      args=["baocantho"], next_run_time=NOW + timedelta(minutes=20))  # fmt: skip
-    scheduler.shutdown()
+        label = "crawl baocantho every 30m (jitter 0s, grace 1800s)"
+        save_schedule(session, {"baocantho": SavedRun(label, NOW + timedelta(minutes=20))},
+                      now=NOW)  # fmt: skip
     engine.dispose()
     return url
 

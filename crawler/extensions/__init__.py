@@ -1,5 +1,6 @@
 """Scrapy extensions of tinbao."""
 
 from crawler.extensions.crawl_runs import RecordCrawlRun
+from crawler.extensions.supervision import SuperviseCrawl
 
-__all__ = ["RecordCrawlRun"]
+__all__ = ["RecordCrawlRun", "SuperviseCrawl"]

@@ -14,6 +14,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.supervised import holder_for
 from storage import RunCounts, finish_run, make_sessionmaker, open_archive, start_run
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ class RecordCrawlRun:
         engine = open_archive(self.database_url)
         try:
             with make_sessionmaker(engine).begin() as session:
-                run = start_run(session, spider.name, started_at=datetime.now(UTC))
+                holder = holder_for(self.crawler.settings.get("TINBAO_CLAIM_HOLDER"))
+                run = start_run(session, spider.name, started_at=datetime.now(UTC), holder=holder)
                 self.run_id = run.id
         finally:
             engine.dispose()

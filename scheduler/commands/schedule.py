@@ -11,7 +11,7 @@ from scheduler.daemon import utc_now
 from scheduler.plan import wanted
 from scheduler.store import stored_jobs
 from storage import database_url, make_sessionmaker, open_archive
-from storage.daemon import LockState, create_daemon_tables, latest_runs, lock_state
+from storage.daemon import LockState, latest_runs, lock_state
 from storage.models import CrawlRun
 
 HEADERS = ["site", "status", "interval", "next run (UTC)", "last run (UTC)", "last status"]
@@ -27,7 +27,6 @@ def run(options: argparse.Namespace) -> int:
     registry = load_registry()
     engine = open_archive(database_url(options.database_url))
     try:
-        create_daemon_tables(engine)
         jobs = stored_jobs(engine)
         with make_sessionmaker(engine)() as session:
             latest = latest_runs(session)

@@ -11,7 +11,8 @@ from scheduler.daemon import utc_now
 from scheduler.health import SiteFacts, Thresholds, gather, problems, recent_error_rates
 from scheduler.plan import wanted
 from storage import database_url, make_sessionmaker, open_archive
-from storage.daemon import create_daemon_tables, lock_state
+from storage.claims import settle_lost_runs
+from storage.daemon import lock_state
 
 HEADERS = ["site", "last success (UTC)", "error rate", "last new article (UTC)", "health"]
 
@@ -34,8 +35,8 @@ def run(options: argparse.Namespace) -> int:
     now = utc_now()
     engine = open_archive(database_url(options.database_url))
     try:
-        create_daemon_tables(engine)
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine).begin() as session:
+            settle_lost_runs(session, now=now)  # a crawl whose process is gone: crashed: lost
             facts = gather(session, sites, now, thresholds)
             lock = lock_state(session)
     finally:

@@ -1,0 +1,60 @@
+"""What a supervised crawl is told by the process that started it, and when it must stop.
+
+`tinbao daemon`, `tinbao crawl` and `tinbao backfill` start `scrapy crawl` with these
+environment variables (crawler/settings.py reads them into settings of the same names):
+the claim holder id to use, the supervisor's pid, a time limit, the file its log goes to.
+A `scrapy crawl` typed by a user has none of them and runs as before, claim included.
+
+`Watch.verdict` is the pure decision the crawl's watchdog takes every half second: go on, or
+close with a reason starting with "failed:" (such a close is never a success: the exit-code
+contract maps it to exit status 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.claims import new_holder
+
+HOLDER_ENV = "TINBAO_CLAIM_HOLDER"
+SUPERVISOR_ENV = "TINBAO_SUPERVISOR_PID"
+TIME_LIMIT_ENV = "TINBAO_TIME_LIMIT"
+LOG_ENV = "TINBAO_CRAWL_LOG"
+
+# The close reasons of crawl_runs.status this module's crawls may end with.
+ALREADY_RUNNING = "failed: already running"  # another live crawl holds the site's claim
+CLAIM_LOST = "failed: claim lost"  # the claim could not be renewed in time / was taken over
+SUPERVISOR_GONE = "failed: supervisor gone"  # the process that started the crawl died
+TIMEOUT = "failed: timeout"  # the crawl ran into its own time limit
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A crawl's limits: its supervisor's pid (0: none), and the time it must end by."""
+
+    supervisor: int = 0
+    deadline: datetime | None = None
+
+    def verdict(self, *, now: datetime, parent: int) -> str | None:
+        """Why the crawl must stop at `now`, with `parent` its parent's pid; None: go on.
+        A crawl whose parent is no longer its supervisor was orphaned (Linux re-parents it)."""
+        if self.supervisor and parent != self.supervisor:
+            return SUPERVISOR_GONE
+        if self.deadline is not None and now >= self.deadline:
+            return TIMEOUT
+        return None
+
+
+_own_holder = ""
+
+
+def holder_for(given: str | None) -> str:
+    """The claim holder id of this crawl: the one its supervisor gave, else one made once per
+    process (every component of the crawl asking gets the same)."""
+    global _own_holder
+    if given:
+        return given
+    if not _own_holder:
+        _own_holder = new_holder()
+    return _own_holder
