@@ -110,9 +110,11 @@ class Daemon:
         sites = plan.wanted(registry, self.settings.sites)
         specs = plan.specs(sites, now=now, jitter=self.settings.jitter,
                            grace=self.settings.misfire_grace)  # fmt: skip
-        for spec in specs.values():
+        for spec in specs.values():  # the first two runs: an interval past year 9999 fails
             trigger = timing.build_trigger(spec.site.interval, start=now, jitter=spec.jitter)
-            trigger.get_next_fire_time(None, now)
+            first = trigger.get_next_fire_time(None, now)
+            trigger.get_next_fire_time(first, first)
+            timing.first_run(spec.site.interval, last_started=now, now=now)
         return specs
 
     def reconcile(self, now: datetime, *, load: bool = False) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.replica import ReplicaServer, ReplicaSite
-from tests.replica.crawl import FAST, ROOT
+from tests.replica.crawl import FAST, ROOT, run_crawl, start_crawl
 from tests.replica.faults import Fault
 
 pytestmark = pytest.mark.e2e
@@ -168,3 +168,54 @@ def test_a_standby_daemon_never_starts_a_site_whose_crawl_still_runs(tmp_path: P
     spans = sorted((datetime.fromisoformat(s), datetime.fromisoformat(f)) for _, s, f, _ in crawls)  # type: ignore[arg-type]
     for (_, previous_end), (start, _) in itertools.pairwise(spans):
         assert start >= previous_end, f"two crawls of one site at once: {crawls}"
+
+
+def count(database: Path, query: str) -> int:
+    """The number `query` gives; 0 before the crawl has created the archive."""
+    if not database.exists():
+        return 0
+    with sqlite3.connect(database) as db:
+        try:
+            return int(db.execute(query).fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+
+def test_a_second_crawl_is_refused_and_a_killed_one_settled_by_the_next(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=8)
+    slow = {site.article(n).path: Fault("timeout", delay=3) for n in range(site.articles)}
+    database = tmp_path / "a.db"
+    url = f"sqlite:///{database}"
+    settings = {"TINBAO_CLAIM_LEASE": "3"}
+    with ReplicaServer(site, faults=slow) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url), "utf-8")
+        first = start_crawl("replica", sites_file=sites, database_url=url, settings=settings)
+        try:
+            wait_for(lambda: count(database, "SELECT count(*) FROM articles") >= 1,
+                     "an article stored")  # fmt: skip
+            # While it runs, a second crawl of the site is refused, in one line, not a success.
+            twin = run_crawl("replica", sites_file=sites, database_url=url, settings=settings)
+            assert first.poll() is None, "the first crawl was still running"
+        finally:
+            first.kill()  # as a power loss would: nothing is closed
+            first.wait()
+        stored = count(database, "SELECT count(*) FROM articles")
+        refusals = [line for line in twin.log.splitlines() if "is being crawled already" in line]
+        assert len(refusals) == 1 and "not crawled twice at once" in refusals[0], twin.log[-3000:]
+        assert [status for *_, status in rows(database)] == ["running", "failed: already running"]
+        # Once the claim has expired (no heartbeat for its lease), the next crawl takes it and
+        # settles the dead one with what it stored.
+        expired = ("SELECT count(*) FROM daemon_locks WHERE name = 'crawl:replica' AND "
+                   "expires_at < strftime('%Y-%m-%d %H:%M:%f', 'now')")  # fmt: skip
+        wait_for(lambda: count(database, expired) == 1, "the claim expires")
+        server.faults.clear()
+        after = run_crawl("replica", sites_file=sites, database_url=url, settings=settings)
+        assert after.returncode == 0, after.log[-3000:]
+    statuses = [status for *_, status in rows(database)]
+    assert statuses == ["crashed: lost", "failed: already running", "finished"]
+    with sqlite3.connect(database) as db:
+        query = "SELECT articles_new, pages_fetched, finished_at FROM crawl_runs WHERE id = 1"
+        [(articles_new, pages, finished)] = db.execute(query)
+    assert articles_new == stored and pages >= stored and finished is not None
+    assert "had lost its process: crashed: lost" in after.log
