@@ -92,7 +92,8 @@ def settle_lost_runs(session: Session, *, now: datetime, site: str | None = None
     """Close every unfinished run (of `site`, or of all sites) whose crawl is gone, as
     `crashed: lost`, with its pages and articles counted from the archive; the runs closed.
     The caller commits."""
-    query = select(CrawlRun).where(CrawlRun.finished_at.is_(None))
+    # status is indexed: only `running` rows are candidates (a closed row has its end)
+    query = select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.finished_at.is_(None))
     if site is not None:
         query = query.where(CrawlRun.site == site)
     unfinished = list(session.scalars(query.order_by(CrawlRun.id)))
