@@ -13,7 +13,7 @@ tinbao's own settings (environment variable in brackets):
                         renewed every quarter of it): see docs/daemon.md
   TINBAO_STOP_GRACE     seconds a crawl that must stop may take to close before it exits (15)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
-  TINBAO_CLAIM_HOLDER   [TINBAO_CLAIM_HOLDER] the id the crawl holds its site's claim as
+  TINBAO_CLAIM_TOKEN    [TINBAO_CLAIM_TOKEN] the crawl's claim holder id is host:pid:<token>
   TINBAO_SUPERVISOR_PID [TINBAO_SUPERVISOR_PID] stop ("failed: supervisor gone") when it dies
   TINBAO_TIME_LIMIT     [TINBAO_TIME_LIMIT] seconds; stop ("failed: timeout") after them (0: none)
   TINBAO_CRAWL_LOG      [TINBAO_CRAWL_LOG] the file the crawl's output goes to, noted on its row
@@ -35,7 +35,7 @@ TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
 TINBAO_LISTING_PAGES = 5
 TINBAO_CLAIM_LEASE = 60.0
 TINBAO_STOP_GRACE = 15.0
-TINBAO_CLAIM_HOLDER = os.environ.get("TINBAO_CLAIM_HOLDER", "")
+TINBAO_CLAIM_TOKEN = os.environ.get("TINBAO_CLAIM_TOKEN", "")
 TINBAO_SUPERVISOR_PID = int(os.environ.get("TINBAO_SUPERVISOR_PID") or 0)
 TINBAO_TIME_LIMIT = float(os.environ.get("TINBAO_TIME_LIMIT") or 0)
 TINBAO_CRAWL_LOG = os.environ.get("TINBAO_CRAWL_LOG", "")

@@ -2,7 +2,8 @@
 
 `tinbao daemon`, `tinbao crawl` and `tinbao backfill` start `scrapy crawl` with these
 environment variables (crawler/settings.py reads them into settings of the same names):
-the claim holder id to use, the supervisor's pid, a time limit, the file its log goes to.
+the token of its claim holder id (by which the supervisor finds its row), the supervisor's
+pid, a time limit, the file its log goes to.
 A `scrapy crawl` typed by a user has none of them and runs as before, claim included.
 
 `Watch.verdict` is the pure decision the crawl's watchdog takes every half second: go on, or
@@ -12,12 +13,13 @@ contract maps it to exit status 1).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.claims import new_holder
+from storage.claims import holder_name
 
-HOLDER_ENV = "TINBAO_CLAIM_HOLDER"
+TOKEN_ENV = "TINBAO_CLAIM_TOKEN"
 SUPERVISOR_ENV = "TINBAO_SUPERVISOR_PID"
 TIME_LIMIT_ENV = "TINBAO_TIME_LIMIT"
 LOG_ENV = "TINBAO_CRAWL_LOG"
@@ -46,15 +48,13 @@ class Watch:
         return None
 
 
-_own_holder = ""
+_holders: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
-def holder_for(given: str | None) -> str:
-    """The claim holder id of this crawl: the one its supervisor gave, else one made once per
-    process (every component of the crawl asking gets the same)."""
-    global _own_holder
-    if given:
-        return given
-    if not _own_holder:
-        _own_holder = new_holder()
-    return _own_holder
+def holder_for(crawler: object, token: str | None) -> str:
+    """The claim holder id of `crawler`'s crawl, `host:pid:token` with this process's pid and
+    the token its supervisor gave (else a new one), made the first time it is asked for: every
+    component of that crawl gets the same."""
+    if crawler not in _holders:
+        _holders[crawler] = holder_name(token or None)
+    return _holders[crawler]

@@ -5,9 +5,10 @@ through `crawl_site`, so that a crawl that crashes or hangs never takes the call
 in a process group of its own, is killed with its children when it outlives its timeout, and
 its `crawl_runs` row is closed even when the crawl could not close it itself.
 
-The crawl is told who supervises it (crawler/supervised.py): its claim holder id (by which its
-row is found afterwards), this process's pid (it stops itself when this process dies), its time
-limit (it stops itself then too, should this process be unable to), and where its log goes.
+The crawl is told who supervises it (crawler/supervised.py): the token of its claim holder id
+(by which its row is found afterwards), this process's pid (it stops itself when this process
+dies), its time limit (it stops itself then too, should this process be unable to), and where
+its log goes.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.registry import SITES_ENV
-from crawler.supervised import HOLDER_ENV, LOG_ENV, SUPERVISOR_ENV, TIME_LIMIT_ENV
+from crawler.supervised import LOG_ENV, SUPERVISOR_ENV, TIME_LIMIT_ENV, TOKEN_ENV
 from scheduler.process import ProcessOutcome, supervise
 from storage import DATABASE_ENV, database_url, make_sessionmaker, open_archive
-from storage.claims import new_holder
+from storage.claims import new_token
 from storage.daemon import settle_run
 from storage.models import CrawlRun
 
@@ -115,22 +116,22 @@ def crawl_site(
     with the counts. `cancel` stops the crawl early (the daemon shutting down)."""
     engine = open_archive(options.database_url)
     sessions = make_sessionmaker(engine)
-    holder = new_holder()
+    token = new_token()
     launched_at = datetime.now(UTC)
-    log_file = _log_file(options.log_dir, site, launched_at, holder)
+    log_file = _log_file(options.log_dir, site, launched_at, token)
     try:
         if options.command is not None:
             command = list(options.command(site))
         else:
             command = crawl_command(site, arguments=options.arguments, settings=options.settings)
         environment = crawl_environment()
-        environment.update({DATABASE_ENV: options.database_url, HOLDER_ENV: holder,
+        environment.update({DATABASE_ENV: options.database_url, TOKEN_ENV: token,
                             SUPERVISOR_ENV: str(os.getpid())})  # fmt: skip
         if options.timeout is not None:
             environment[TIME_LIMIT_ENV] = f"{options.timeout:g}"
         if options.sites_file is not None:
             environment[SITES_ENV] = options.sites_file
-        logger.debug("crawl %s: started as %s", site, holder)
+        logger.debug("crawl %s: started (claim token %s)", site, token)
         if log_file is None:
             outcome = supervise(command, env=environment, timeout=options.timeout,
                                 kill_grace=options.kill_grace, cancel=cancel)  # fmt: skip
@@ -141,7 +142,7 @@ def crawl_site(
                                     kill_grace=options.kill_grace, cancel=cancel, stdout=output,
                                     stderr=subprocess.STDOUT)  # fmt: skip
         with sessions.begin() as session:
-            run = settle_run(session, site, holder, launched_at=launched_at,
+            run = settle_run(session, site, token, launched_at=launched_at,
                              ended_at=datetime.now(UTC), status=_verdict(outcome),
                              create=not _clean(outcome), overrule=outcome.timed_out,
                              log_file=str(log_file) if log_file else None)  # fmt: skip
@@ -152,11 +153,11 @@ def crawl_site(
     return report
 
 
-def _log_file(folder: Path | None, site: str, at: datetime, holder: str) -> Path | None:
-    """`<folder>/<site>/<UTC time>-<holder's random part>.log`, its folder created."""
+def _log_file(folder: Path | None, site: str, at: datetime, token: str) -> Path | None:
+    """`<folder>/<site>/<UTC time>-<claim token>.log`, its folder created."""
     if folder is None:
         return None
-    path = folder / site / f"{at:%Y%m%dT%H%M%SZ}-{holder.rsplit(':', 1)[-1]}.log"
+    path = folder / site / f"{at:%Y%m%dT%H%M%SZ}-{token}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 

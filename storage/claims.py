@@ -6,9 +6,13 @@ lock) before it writes its crawl_runs row, renews it with a heartbeat, and gives
 it ends. Another crawl of the site is refused while the claim is live; a claim not renewed
 within its lease (its crawl was killed, its machine lost power) expires and may be taken over.
 
+A holder id is `host:pid:token`, the pid that of the crawl itself. A claim whose holder is a
+process of this host that no longer exists is not live either (`holder_gone`): a crawl killed
+here is taken over at once rather than a lease later (on another host only the lease tells).
+
 A `running` row whose holder does not hold its site's live claim is therefore a crawl that is
 gone: `settle_lost_runs` closes it as `crashed: lost`, with what it stored counted from the
-archive. Every decision takes `now`.
+archive. Every decision takes `now` (and `gone`, the liveness check, for tests).
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.daemon import LockState, acquire_lock, lock_state, release_lock
+from storage.daemon import LockState, acquire_lock, lock_state, release_lock, take_over_lock
 from storage.models import Article, ArticleUrl, CrawlRun, DaemonLock
 from storage.runs import RunCounts
 
@@ -31,9 +35,33 @@ CLAIM_PREFIX = "crawl:"
 LOST = "crashed: lost"
 
 
-def new_holder() -> str:
-    """host:pid:random, unique per crawl and readable in a refusal or `tinbao runs`."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+def new_token() -> str:
+    """The random part of a holder id, unique per crawl."""
+    return uuid.uuid4().hex[:12]
+
+
+def holder_name(token: str | None = None) -> str:
+    """This process's holder id: host:pid:token, readable in a refusal or `tinbao runs`."""
+    return f"{socket.gethostname()}:{os.getpid()}:{token or new_token()}"
+
+
+def holder_gone(holder: str) -> bool:
+    """Whether `holder` names a process of this host that no longer exists (a pid reused since
+    counts as alive: the claim then waits for its lease, the safe side)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) <= 0:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+Gone = Callable[[str], bool]
 
 
 def claim_name(site: str) -> str:
@@ -49,13 +77,25 @@ class ClaimAnswer:
 
 
 def take_claim(
-    session: Session, site: str, holder: str, *, now: datetime, lease: timedelta
+    session: Session,
+    site: str,
+    holder: str,
+    *,
+    now: datetime,
+    lease: timedelta,
+    gone: Gone = holder_gone,
 ) -> ClaimAnswer:
-    """Take (or renew, for its holder) the claim of `site` until `now + lease`. The caller
-    commits."""
-    if acquire_lock(session, holder, now=now, lease=lease, name=claim_name(site)):
+    """Take (or renew, for its holder) the claim of `site` until `now + lease`: free, expired,
+    or held by a process that is `gone`. The caller commits."""
+    name = claim_name(site)
+    if acquire_lock(session, holder, now=now, lease=lease, name=name):
         return ClaimAnswer(True)
-    return ClaimAnswer(False, lock_state(session, name=claim_name(site)))
+    current = lock_state(session, name=name)
+    if current is not None and current.holder != holder and gone(current.holder):
+        if take_over_lock(session, name, current.holder, holder, now=now, lease=lease):
+            return ClaimAnswer(True)
+        current = lock_state(session, name=name)
+    return ClaimAnswer(False, current)
 
 
 def release_claim(session: Session, site: str, holder: str) -> bool:
@@ -63,21 +103,27 @@ def release_claim(session: Session, site: str, holder: str) -> bool:
     return release_lock(session, holder, name=claim_name(site))
 
 
-def live_claim(session: Session, site: str, *, now: datetime) -> LockState | None:
-    """The live claim of `site`, if any."""
+def live_claim(
+    session: Session, site: str, *, now: datetime, gone: Gone = holder_gone
+) -> LockState | None:
+    """The live claim of `site`, if any (unexpired, its holder not `gone`)."""
     state = lock_state(session, name=claim_name(site))
-    return state if state is not None and state.is_live(now) else None
+    if state is None or not state.is_live(now) or gone(state.holder):
+        return None
+    return state
 
 
-def live_claims(session: Session, *, now: datetime) -> dict[str, LockState]:
-    """Site -> its live claim."""
+def live_claims(
+    session: Session, *, now: datetime, gone: Gone = holder_gone
+) -> dict[str, LockState]:
+    """Site -> its live claim (unexpired, its holder not `gone`)."""
     rows = session.scalars(
         select(DaemonLock).where(DaemonLock.name.startswith(CLAIM_PREFIX, autoescape=True))
     )
     return {
         row.name.removeprefix(CLAIM_PREFIX): LockState(row.holder, row.acquired_at, row.expires_at)
         for row in rows
-        if row.expires_at >= now
+        if row.expires_at >= now and not gone(row.holder)
     }
 
 
@@ -88,7 +134,9 @@ def is_lost(run: CrawlRun, claims: Mapping[str, LockState], *, now: datetime) ->
     return run.finished_at is None and not alive
 
 
-def settle_lost_runs(session: Session, *, now: datetime, site: str | None = None) -> list[CrawlRun]:
+def settle_lost_runs(
+    session: Session, *, now: datetime, site: str | None = None, gone: Gone = holder_gone
+) -> list[CrawlRun]:
     """Close every unfinished run (of `site`, or of all sites) whose crawl is gone, as
     `crashed: lost`, with its pages and articles counted from the archive; the runs closed.
     The caller commits."""
@@ -99,7 +147,7 @@ def settle_lost_runs(session: Session, *, now: datetime, site: str | None = None
     unfinished = list(session.scalars(query.order_by(CrawlRun.id)))
     if not unfinished:
         return []
-    claims = live_claims(session, now=now)
+    claims = live_claims(session, now=now, gone=gone)
     lost = [run for run in unfinished if is_lost(run, claims, now=now)]
     for run in lost:
         _settle(session, run, now=now)

@@ -64,6 +64,20 @@ def acquire_lock(
     return _insert_ignoring_conflict(session, row)
 
 
+def take_over_lock(
+    session: Session, name: str, previous: str, holder: str, *, now: datetime, lease: timedelta
+) -> bool:
+    """Take the lease `name` from `previous` (a holder known to be gone), only if it still
+    holds it; True when it is ours now. The caller commits."""
+    taken = session.execute(
+        update(DaemonLock)
+        .where(DaemonLock.name == name, DaemonLock.holder == previous)
+        .values(holder=holder, acquired_at=now, renewed_at=now, expires_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(taken) > 0
+
+
 def release_lock(session: Session, holder: str, *, name: str = SCHEDULER_LOCK) -> bool:
     """Give the lease up (a daemon that stops cleanly), so another can take over at once."""
     result = session.execute(
@@ -152,16 +166,18 @@ def save_schedule(session: Session, runs: Mapping[str, SavedRun], *, now: dateti
 # -- the crawls the daemon launched ---------------------------------------------------------
 
 
-def run_of(session: Session, holder: str) -> CrawlRun | None:
-    """The crawl_runs row written by the crawl that held (or asked for) a claim as `holder`."""
-    query = select(CrawlRun).where(CrawlRun.holder == holder).order_by(CrawlRun.id.desc())
+def run_of(session: Session, token: str) -> CrawlRun | None:
+    """The crawl_runs row written by the crawl whose claim holder id (`host:pid:token`) ends
+    with `token`."""
+    query = select(CrawlRun).where(CrawlRun.holder.endswith(":" + token, autoescape=True))
+    query = query.order_by(CrawlRun.id.desc())
     return session.scalars(query.limit(1)).first()
 
 
 def settle_run(
     session: Session,
     site: str,
-    holder: str,
+    token: str,
     *,
     launched_at: datetime,
     ended_at: datetime,
@@ -170,7 +186,7 @@ def settle_run(
     overrule: bool = False,
     log_file: str | None = None,
 ) -> CrawlRun | None:
-    """Make sure the crawl launched as `holder` has a closed row; return it.
+    """Make sure the crawl launched with claim token `token` has a closed row; return it.
 
     The crawl closes its own row when it ends normally. A crawl that was killed leaves it
     `running`: it gets `status` and `ended_at`. A crawl that died before writing any row gets
@@ -178,12 +194,12 @@ def settle_run(
     not to record itself). `overrule` sets `status` even on a closed row (a crawl stopped for
     its timeout closes as Scrapy's "shutdown", but the timeout is the news). The caller commits.
     """
-    run = run_of(session, holder)
+    run = run_of(session, token)
     if run is None:
         if not create:
             return None
         run = CrawlRun(site=site, started_at=launched_at, finished_at=ended_at, status=status,
-                       holder=holder, log_file=log_file)  # fmt: skip
+                       holder=f"?:?:{token}", log_file=log_file)  # fmt: skip
         session.add(run)
         session.flush()
         return run

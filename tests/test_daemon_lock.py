@@ -114,8 +114,8 @@ def test_a_standing_by_daemon_reports_the_holder(
 
 
 def test_the_row_of_a_killed_crawl_is_closed(session: Session) -> None:
-    start_run(session, "baocantho", started_at=NOW, holder="other")
-    mine = start_run(session, "baocantho", started_at=NOW, holder="mine")
+    start_run(session, "baocantho", started_at=NOW, holder="h:1:other")
+    mine = start_run(session, "baocantho", started_at=NOW, holder="h:2:mine")
     session.commit()
     end = NOW + timedelta(minutes=5)
     run = settle_run(session, "baocantho", "mine", launched_at=NOW, ended_at=end,
@@ -126,7 +126,7 @@ def test_the_row_of_a_killed_crawl_is_closed(session: Session) -> None:
 
 
 def test_a_closed_row_is_kept_unless_overruled(session: Session) -> None:
-    run = start_run(session, "baocantho", started_at=NOW, holder="mine")
+    run = start_run(session, "baocantho", started_at=NOW, holder="h:2:mine")
     closed = NOW + timedelta(minutes=1)
     finish_run(session, run.id, finished_at=closed, status="shutdown", counts=RunCounts(7))
     session.commit()
@@ -141,7 +141,7 @@ def test_a_closed_row_is_kept_unless_overruled(session: Session) -> None:
 
 
 def test_a_crawl_that_died_before_its_row_gets_one(session: Session) -> None:
-    start_run(session, "baocantho", started_at=NOW, holder="someone else")
+    start_run(session, "baocantho", started_at=NOW, holder="h:1:someone-else")
     assert settle_run(session, "baocantho", "mine", launched_at=NOW, ended_at=NOW,
                       status="unclosed: exit 0", create=False) is None  # fmt: skip
     run = settle_run(session, "baocantho", "mine", launched_at=NOW,
@@ -150,7 +150,7 @@ def test_a_crawl_that_died_before_its_row_gets_one(session: Session) -> None:
     session.commit()
     assert run is not None
     assert (run.site, run.started_at, run.status, run.holder, run.log_file) == (
-        "baocantho", NOW, "crashed: exit 1", "mine", "logs/x.log")  # fmt: skip
+        "baocantho", NOW, "crashed: exit 1", "?:?:mine", "logs/x.log")  # fmt: skip
 
 
 def test_latest_runs_is_each_sites_newest(session: Session) -> None:

@@ -42,7 +42,7 @@ time.sleep(float(sys.argv[3]))
 # its supervisor gave it), then argv[3] seconds of
 # work, then exit status argv[4], closing the row as 'finished' first when argv[5] says so.
 FAKE_CRAWL = """
-import os, sqlite3, sys, time
+import os, socket, sqlite3, sys, time
 from datetime import datetime, UTC
 def now():
     return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
@@ -50,7 +50,8 @@ db = sqlite3.connect(sys.argv[1])
 row = db.execute(
     "INSERT INTO crawl_runs (site, started_at, status, pages_fetched, articles_new, "
     "articles_updated, duplicates, errors, holder) VALUES (?, ?, 'running', 5, 2, 0, 0, 0, ?)",
-    (sys.argv[2], now(), os.environ["TINBAO_CLAIM_HOLDER"])).lastrowid
+    (sys.argv[2], now(),
+     f"{socket.gethostname()}:{os.getpid()}:{os.environ['TINBAO_CLAIM_TOKEN']}")).lastrowid
 db.commit()
 time.sleep(float(sys.argv[3]))
 if sys.argv[5] == "close":

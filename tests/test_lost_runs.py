@@ -5,6 +5,9 @@ whose crawl still holds the claim is left alone. Time is given, never read."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +25,13 @@ from storage import (
     recent_runs,
     start_run,
 )
-from storage.claims import record_heartbeat, settle_lost_runs, take_claim
+from storage.claims import (
+    holder_gone,
+    holder_name,
+    record_heartbeat,
+    settle_lost_runs,
+    take_claim,
+)
 from tests.search_records import Record, store
 
 T = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -75,6 +84,24 @@ def test_a_claim_held_by_another_crawl_does_not_keep_a_run_alive(session: Sessio
     take_claim(session, "baocantho", "host:2:new", now=T + 5 * MINUTE, lease=LEASE)
     [run] = settle_lost_runs(session, now=T + 5 * MINUTE)
     assert run.id == run_id
+
+
+def test_a_claim_of_a_dead_process_on_this_host_is_taken_over_at_once(session: Session) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    dead = f"{socket.gethostname()}:{int(finished.stdout)}:old"
+    assert holder_gone(dead) and not holder_gone(holder_name())
+    assert not holder_gone("elsewhere:1:x"), "another host: only the lease tells"
+    run_id = killed_run(session, stored=1, holder=dead)
+    take_claim(session, "baocantho", dead, now=T + 4 * MINUTE, lease=LEASE)
+    at = T + 4 * MINUTE + timedelta(seconds=1)  # the lease is far from expired
+    assert take_claim(session, "baocantho", "host:9:new", now=at, lease=LEASE).taken
+    [run] = settle_lost_runs(session, now=at)
+    assert run.id == run_id
+    gone_never = take_claim(session, "baocantho", "host:10:third", now=at, lease=LEASE,
+                            gone=lambda holder: False)  # fmt: skip
+    assert not gone_never.taken and gone_never.current is not None
+    assert gone_never.current.holder == "host:9:new"
 
 
 def test_finished_runs_are_never_touched(session: Session) -> None:

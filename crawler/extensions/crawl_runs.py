@@ -39,7 +39,7 @@ class RecordCrawlRun:
         engine = open_archive(self.database_url)
         try:
             with make_sessionmaker(engine).begin() as session:
-                holder = holder_for(self.crawler.settings.get("TINBAO_CLAIM_HOLDER"))
+                holder = holder_for(self.crawler, self.crawler.settings.get("TINBAO_CLAIM_TOKEN"))
                 run = start_run(session, spider.name, started_at=datetime.now(UTC), holder=holder)
                 self.run_id = run.id
         finally:

@@ -47,7 +47,7 @@ class SuperviseCrawl:
         settings = crawler.settings
         self.crawler = crawler
         self.database_url = settings.get("TINBAO_DATABASE_URL")
-        self.holder = holder_for(settings.get("TINBAO_CLAIM_HOLDER"))
+        self.holder = holder_for(crawler, settings.get("TINBAO_CLAIM_TOKEN"))
         self.lease = timedelta(seconds=settings.getfloat("TINBAO_CLAIM_LEASE", 60.0))
         self.grace = settings.getfloat("TINBAO_STOP_GRACE", 15.0)
         self.log_file = settings.get("TINBAO_CRAWL_LOG") or None
