@@ -15,6 +15,7 @@ tinbao's own settings (environment variable in brackets):
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
   TINBAO_CLAIM_TOKEN    [TINBAO_CLAIM_TOKEN] the crawl's claim holder id is host:pid:<token>
   TINBAO_SUPERVISOR_PID [TINBAO_SUPERVISOR_PID] stop ("failed: supervisor gone") when it dies
+  TINBAO_SUPERVISOR_FD  [TINBAO_SUPERVISOR_FD] a pipe that reads as closed once it has died
   TINBAO_TIME_LIMIT     [TINBAO_TIME_LIMIT] seconds; stop ("failed: timeout") after them (0: none)
   TINBAO_CRAWL_LOG      [TINBAO_CRAWL_LOG] the file the crawl's output goes to, noted on its row
 """
@@ -37,6 +38,7 @@ TINBAO_CLAIM_LEASE = 60.0
 TINBAO_STOP_GRACE = 15.0
 TINBAO_CLAIM_TOKEN = os.environ.get("TINBAO_CLAIM_TOKEN", "")
 TINBAO_SUPERVISOR_PID = int(os.environ.get("TINBAO_SUPERVISOR_PID") or 0)
+TINBAO_SUPERVISOR_FD = int(os.environ.get("TINBAO_SUPERVISOR_FD") or -1)
 TINBAO_TIME_LIMIT = float(os.environ.get("TINBAO_TIME_LIMIT") or 0)
 TINBAO_CRAWL_LOG = os.environ.get("TINBAO_CRAWL_LOG", "")
 

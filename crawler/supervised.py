@@ -3,10 +3,11 @@
 `tinbao daemon`, `tinbao crawl` and `tinbao backfill` start `scrapy crawl` with these
 environment variables (crawler/settings.py reads them into settings of the same names):
 the token of its claim holder id (by which the supervisor finds its row), the supervisor's
-pid, a time limit, the file its log goes to.
+pid and the read end of a pipe whose other end only the supervisor holds (it reads as closed
+the moment the supervisor dies, however it dies), a time limit, the file its log goes to.
 A `scrapy crawl` typed by a user has none of them and runs as before, claim included.
 
-`Watch.verdict` is the pure decision the crawl's watchdog takes every half second: go on, or
+`Watch.verdict` is the pure decision the crawl's watchdog takes whenever it wakes: go on, or
 close with a reason starting with "failed:" (such a close is never a success: the exit-code
 contract maps it to exit status 1).
 """
@@ -21,6 +22,7 @@ from storage.claims import holder_name
 
 TOKEN_ENV = "TINBAO_CLAIM_TOKEN"
 SUPERVISOR_ENV = "TINBAO_SUPERVISOR_PID"
+SUPERVISOR_FD_ENV = "TINBAO_SUPERVISOR_FD"
 TIME_LIMIT_ENV = "TINBAO_TIME_LIMIT"
 LOG_ENV = "TINBAO_CRAWL_LOG"
 
@@ -38,10 +40,11 @@ class Watch:
     supervisor: int = 0
     deadline: datetime | None = None
 
-    def verdict(self, *, now: datetime, parent: int) -> str | None:
-        """Why the crawl must stop at `now`, with `parent` its parent's pid; None: go on.
-        A crawl whose parent is no longer its supervisor was orphaned (Linux re-parents it)."""
-        if self.supervisor and parent != self.supervisor:
+    def verdict(self, *, now: datetime, parent: int, hung_up: bool = False) -> str | None:
+        """Why the crawl must stop at `now`, with `parent` its parent's pid and `hung_up`
+        whether the supervisor's pipe has closed; None: go on. A crawl whose parent is no
+        longer its supervisor was orphaned (the system re-parents it)."""
+        if self.supervisor and (hung_up or parent != self.supervisor):
             return SUPERVISOR_GONE
         if self.deadline is not None and now >= self.deadline:
             return TIMEOUT

@@ -24,7 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.registry import SITES_ENV
-from crawler.supervised import LOG_ENV, SUPERVISOR_ENV, TIME_LIMIT_ENV, TOKEN_ENV
+from crawler.supervised import (
+    LOG_ENV,
+    SUPERVISOR_ENV,
+    SUPERVISOR_FD_ENV,
+    TIME_LIMIT_ENV,
+    TOKEN_ENV,
+)
 from scheduler.process import ProcessOutcome, supervise
 from storage import DATABASE_ENV, database_url, make_sessionmaker, open_archive
 from storage.claims import new_token
@@ -132,15 +138,7 @@ def crawl_site(
         if options.sites_file is not None:
             environment[SITES_ENV] = options.sites_file
         logger.debug("crawl %s: started (claim token %s)", site, token)
-        if log_file is None:
-            outcome = supervise(command, env=environment, timeout=options.timeout,
-                                kill_grace=options.kill_grace, cancel=cancel)  # fmt: skip
-        else:
-            environment[LOG_ENV] = str(log_file)
-            with log_file.open("ab") as output:
-                outcome = supervise(command, env=environment, timeout=options.timeout,
-                                    kill_grace=options.kill_grace, cancel=cancel, stdout=output,
-                                    stderr=subprocess.STDOUT)  # fmt: skip
+        outcome = _supervised(command, environment, options, cancel, log_file)
         with sessions.begin() as session:
             run = settle_run(session, site, token, launched_at=launched_at,
                              ended_at=datetime.now(UTC), status=_verdict(outcome),
@@ -151,6 +149,31 @@ def crawl_site(
         engine.dispose()
     _log_end(report)
     return report
+
+
+def _supervised(
+    command: Sequence[str],
+    environment: dict[str, str],
+    options: CrawlOptions,
+    cancel: threading.Event | None,
+    log_file: Path | None,
+) -> ProcessOutcome:
+    """Run the crawl with the read end of a pipe whose write end only this process holds: the
+    crawl sees it close the moment this process dies (crawler/supervised.py)."""
+    hang_up, keep = os.pipe()
+    environment[SUPERVISOR_FD_ENV] = str(hang_up)
+    try:
+        if log_file is None:
+            return supervise(command, env=environment, timeout=options.timeout,
+                             kill_grace=options.kill_grace, cancel=cancel,
+                             hand_over=(hang_up,))  # fmt: skip
+        environment[LOG_ENV] = str(log_file)
+        with log_file.open("ab") as output:
+            return supervise(command, env=environment, timeout=options.timeout,
+                             kill_grace=options.kill_grace, cancel=cancel, stdout=output,
+                             stderr=subprocess.STDOUT, hand_over=(hang_up,))  # fmt: skip
+    finally:
+        os.close(keep)
 
 
 def _log_file(folder: Path | None, site: str, at: datetime, token: str) -> Path | None:

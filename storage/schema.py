@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 
 from alembic import command
@@ -40,7 +41,10 @@ def alembic_config(connection: Connection) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
+    """The newest revision of the migrations shipped with this code (read once per process:
+    every archive opened asks)."""
     config = Config()
     config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
     head = ScriptDirectory.from_config(config).get_current_head()

@@ -27,6 +27,8 @@ def test_a_crawl_whose_supervisor_died_must_stop() -> None:
     watch = Watch(supervisor=4242)
     assert watch.verdict(now=T, parent=4242) is None
     assert watch.verdict(now=T, parent=1) == SUPERVISOR_GONE, "re-parented to init"
+    # its pipe reads as closed before the system has re-parented the crawl
+    assert watch.verdict(now=T, parent=4242, hung_up=True) == SUPERVISOR_GONE
 
 
 def test_a_crawl_past_its_time_limit_must_stop() -> None:

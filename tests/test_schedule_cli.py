@@ -50,7 +50,7 @@ def url(tmp_path: Path) -> str:
         article = Article(url="https://baocantho.com.vn/a-a1.html", title="Mùa lúa mới",
                           body="Đoạn một.", published_at=NOW)  # fmt: skip
         save_article(session, "baocantho", article, now=NOW - timedelta(minutes=9))
-        acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(minutes=5))
+        acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(days=1))
         label = "crawl baocantho every 30m (jitter 0s, grace 1800s)"
         save_schedule(session, {"baocantho": SavedRun(label, NOW + timedelta(minutes=20))},
                       now=NOW)  # fmt: skip

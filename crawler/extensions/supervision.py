@@ -6,17 +6,23 @@ before its crawl_runs row is written (this extension comes before RecordCrawlRun
 refused the claim says so in one line and closes as "failed: already running"; one that got it
 first settles the runs of its site whose process is gone ("crashed: lost").
 
-A thread, independent of the reactor, then checks every half second whether the crawl must
-stop (crawler.supervised.Watch: its supervisor died, its time limit passed) and renews the
-claim every quarter of its lease, noting the counts so far on the crawl's row. A crawl that
+A thread, independent of the reactor, then decides whether the crawl must stop
+(crawler.supervised.Watch: its supervisor died, its time limit passed) and renews the claim
+every quarter of its lease, noting the counts so far on the crawl's row. It sleeps in
+`select` on the supervisor's pipe, so it wakes at once when the supervisor dies and otherwise
+only for the heartbeat or a deadline: a thread that woke often would now and then hold the
+interpreter lock while the system has it waiting for a CPU, and delay the reactor (requests
+paced by Crawl-delay would bunch up). A crawl that
 must stop is closed with the reason; one that has not ended `TINBAO_STOP_GRACE` seconds later
 (a request hanging up to its download timeout) marks its row, gives its claim back and exits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import select
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -35,7 +41,7 @@ from storage import make_sessionmaker, open_archive
 from storage.claims import record_heartbeat, release_claim, settle_lost_runs, take_claim
 
 logger = logging.getLogger(__name__)
-POLL_SECONDS = 0.5
+PARENT_POLL_SECONDS = 2.0  # without the supervisor's pipe: how often its pid is checked
 
 
 def utc_now() -> datetime:
@@ -62,6 +68,9 @@ class SuperviseCrawl:
         self.valid_until: datetime | None = None
         self.stopping: str | None = None
         self._stop_by = 0.0
+        self.pipe = _open_fd(settings.getint("TINBAO_SUPERVISOR_FD", -1))
+        self._hung_up = False
+        self._wake_reader, self._wake_writer = os.pipe()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tinbao-watchdog", daemon=True)
 
@@ -102,11 +111,18 @@ class SuperviseCrawl:
                                run.articles_new)  # fmt: skip
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        self._done.set()
+        self._finish()
         self._give_back()
 
     def engine_stopped(self) -> None:
-        self._done.set()
+        self._finish()
+
+    def _finish(self) -> None:
+        if not self._done.is_set():
+            self._done.set()
+            with contextlib.suppress(OSError):  # the thread may have closed its end already
+                os.write(self._wake_writer, b".")
+            os.close(self._wake_writer)
 
     def _give_back(self) -> None:
         if not self.claimed or self.stopping == CLAIM_LOST:
@@ -125,18 +141,49 @@ class SuperviseCrawl:
 
     # -- the watchdog thread ------------------------------------------------------------------
     def _run(self) -> None:
-        next_beat = time.monotonic() + self.lease.total_seconds() / 4
-        while not self._done.wait(POLL_SECONDS):
+        try:
+            self._watch()
+        finally:
+            os.close(self._wake_reader)  # the writer is _finish's to close
+
+    def _watch(self) -> None:
+        beat = self.lease.total_seconds() / 4
+        next_beat = time.monotonic() + beat
+        while not self._done.is_set():
+            self._sleep(self._until_next(next_beat))
+            if self._done.is_set():
+                break
             now = utc_now()
             if self.stopping is None:
-                reason = self.watch.verdict(now=now, parent=os.getppid())
+                reason = self.watch.verdict(now=now, parent=os.getppid(), hung_up=self._hung_up)
                 if reason is not None:
                     self._stop(reason)
-            if self.claimed and self.stopping is None and time.monotonic() >= next_beat:
-                next_beat = time.monotonic() + self.lease.total_seconds() / 4
-                self._beat(now)
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + beat
+                if self.claimed and self.stopping is None:
+                    self._beat(now)
             if self.stopping is not None and time.monotonic() >= self._stop_by:
                 self._exit_now()
+
+    def _until_next(self, next_beat: float) -> float:
+        """Seconds until something is due: the heartbeat, the time limit, the end of the stop
+        grace, a check of the supervisor's pid when there is no pipe to tell."""
+        waits = [next_beat - time.monotonic()]
+        if self.stopping is not None:
+            waits.append(self._stop_by - time.monotonic())
+        if self.watch.deadline is not None:
+            waits.append((self.watch.deadline - utc_now()).total_seconds())
+        if self.watch.supervisor and self.pipe is None and not self._hung_up:
+            waits.append(PARENT_POLL_SECONDS)
+        return max(0.0, min(waits))
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait `seconds`, or less when the supervisor's pipe closes or the crawl ends."""
+        watched = [self._wake_reader] + ([self.pipe] if self.pipe is not None else [])
+        ready, _, _ = select.select(watched, [], [], seconds)
+        if self.pipe is not None and self.pipe in ready and not os.read(self.pipe, 1):
+            os.close(self.pipe)
+            self.pipe, self._hung_up = None, True
 
     def _stop(self, reason: str, message: str = "stopping the crawl: %s", *args: object) -> None:
         """Close the crawl with `reason` (saying why in one line), and exit if it has not ended
@@ -191,3 +238,14 @@ class SuperviseCrawl:
             self._give_back()
         logging.shutdown()
         os._exit(1)
+
+
+def _open_fd(fd: int) -> int | None:
+    """`fd` when it is an open file descriptor of this process (the supervisor's pipe)."""
+    if fd < 0:
+        return None
+    try:
+        os.fstat(fd)
+    except OSError:
+        return None
+    return fd
