@@ -32,6 +32,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import _schedule_coro
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import reactor
 
@@ -63,6 +64,7 @@ class SuperviseCrawl:
             deadline=utc_now() + timedelta(seconds=limit) if limit > 0 else None,
         )
         self.spider: Spider | None = None
+        self.engine: Engine | None = None
         self.sessions: Any = None
         self.claimed = False
         self.valid_until: datetime | None = None
@@ -87,8 +89,8 @@ class SuperviseCrawl:
     # -- the claim ----------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
         self.spider = spider
-        engine = open_archive(self.database_url)
-        self.sessions = make_sessionmaker(engine)
+        self.engine = open_archive(self.database_url)
+        self.sessions = make_sessionmaker(self.engine)
         now = utc_now()
         with self.sessions.begin() as session:
             answer = take_claim(session, spider.name, self.holder, now=now, lease=self.lease)
@@ -113,6 +115,8 @@ class SuperviseCrawl:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self._finish()
         self._give_back()
+        if self.engine is not None:
+            self.engine.dispose()
 
     def engine_stopped(self) -> None:
         self._finish()
