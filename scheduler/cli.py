@@ -28,7 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = options.handler(options)
     except RegistryError as exc:
-        print(f"tinbao: bad site registry: {exc}", file=sys.stderr)
+        for line in exc.lines():
+            print(f"tinbao: bad site registry: {line}", file=sys.stderr)
         return 2
     except (UsageError, ArchiveBehind) as exc:
         print(f"tinbao: {exc}", file=sys.stderr)
