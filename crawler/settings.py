@@ -9,6 +9,7 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_KEEP_RAW       keep every article page raw in a WARC file (default True)
   TINBAO_CONDITIONAL_REQUESTS  send If-None-Match/If-Modified-Since for feeds, sitemaps and
                         listings (default True)
+  TINBAO_PROGRESS       a live progress line on stderr when it is a terminal (default True)
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ BOT_NAME = "tinbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 SPIDER_LOADER_CLASS = "crawler.spider_loader.RegistrySpiderLoader"
+# `scrapy crawl` exits 0 completed, 1 failed, 2 usage error (crawler/outcome.py)
+COMMANDS_MODULE = "crawler.commands"
 
 TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
@@ -78,7 +81,10 @@ TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
 EXTENSIONS = {
     "crawler.extensions.RecordCrawlRun": 500,
+    # a live progress line when stderr is a terminal (TINBAO_PROGRESS = False: never)
+    "crawler.extensions.CrawlProgress": 900,
 }
+TINBAO_PROGRESS = True
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
