@@ -22,6 +22,12 @@ from storage import ArchiveBehind, BadArchiveUrl
 from storage.daemon import succeeded
 
 COMPLETED, FAILED, USAGE = 0, 1, 2
+
+
+class BadCrawlArgument(ValueError):
+    """A spider argument (-a) or setting (-s) the crawl cannot use: exit status 2."""
+
+
 MEANING = {COMPLETED: "completed", FAILED: "failed", USAGE: "usage or configuration error"}
 UNREACHABLE = "failed: unreachable"  # no request of the crawl got any answer
 
@@ -37,6 +43,8 @@ def startup_failure(error: BaseException) -> tuple[int, str] | None:
     """(exit status, one line) for an error that stopped a crawl or a command before it could
     run, when it is the user's setup rather than a bug of tinbao's; None for anything else
     (whose traceback is worth keeping)."""
+    if isinstance(error, BadCrawlArgument):
+        return USAGE, str(error)
     if isinstance(error, RegistryError):
         return USAGE, f"bad site registry: {error}"
     if isinstance(error, ArchiveBehind | BadArchiveUrl):

@@ -87,6 +87,7 @@ EXTENSIONS = {
 TINBAO_PROGRESS = True
 
 LOG_LEVEL = "INFO"
+LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"  # the machine's time, with its offset: never ambiguous
 LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -13,10 +13,14 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from crawler.extensions.crawl_runs import summary_line
-from crawler.outcome import exit_code
+from crawler.modes import CrawlMode
+from crawler.outcome import BadCrawlArgument, exit_code, startup_failure
+from crawler.registry import RegistryError
 from scheduler.cli import main
+from storage import BadArchiveUrl
 from tests.replica import ReplicaServer, ReplicaSite, run_crawl
 
 NO_NOISE = ("Traceback", "Context impl", "Will assume")
@@ -32,6 +36,21 @@ NO_NOISE = ("Traceback", "Context impl", "Will assume")
 )  # fmt: skip
 def test_a_close_reason_has_one_exit_status(reason: str | None, code: int) -> None:
     assert exit_code(reason) == code
+
+
+def test_a_setup_mistake_is_a_usage_error_in_one_line() -> None:
+    with pytest.raises(BadCrawlArgument) as raised:
+        CrawlMode.from_arguments({"listing_pages": "many"}, listing_pages=5)
+    assert startup_failure(raised.value) == (
+        2, "-a listing_pages takes a whole number (0: no limit), not 'many'"
+    )  # fmt: skip
+    assert startup_failure(RegistryError("site 'x': field 'y': z"))[0] == 2  # type: ignore[index]
+    assert startup_failure(BadArchiveUrl("'x' is not a database URL")) == (
+        2, "'x' is not a database URL"
+    )  # fmt: skip
+    locked = OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+    assert startup_failure(locked) == (1, "the archive could not be used: database is locked")
+    assert startup_failure(KeyError("a bug")) is None  # a bug keeps its traceback
 
 
 def test_the_summary_line_says_what_the_crawl_did() -> None:
