@@ -84,7 +84,7 @@ def closed_port() -> int:
 
 @pytest.mark.e2e
 def test_a_crawl_that_reaches_nothing_fails_unreachable_and_status_flags_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     site = ReplicaSite(articles=1, key="unreachable")
     database = tmp_path / "archive.db"
@@ -97,25 +97,33 @@ def test_a_crawl_that_reaches_nothing_fails_unreachable_and_status_flags_it(
             sitemaps=[f"http://127.0.0.1:{silent}/sitemap.xml"],  # accepted, never answered
             sections=[],
         ), "utf-8")  # fmt: skip
+        settings = {"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "1", "TINBAO_BACKOFF_BASE": "0.1"}
         result = run_crawl("unreachable", sites_file=sites, database_url=f"sqlite:///{database}",
-                           settings={"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "1",
-                                     "TINBAO_BACKOFF_BASE": "0.1"})  # fmt: skip
+                           settings=settings)  # fmt: skip
+        # the same through `tinbao crawl`, which runs `scrapy crawl` and passes its status on
+        for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("TINBAO_SITES", str(sites))
+        monkeypatch.setenv("TINBAO_WARC_DIR", str(tmp_path / "warc"))
+        again = ["--database-url", f"sqlite:///{database}", "crawl", "unreachable",
+                 *(f"-s{name}={value}" for name, value in settings.items())]  # fmt: skip
+        assert main(again) == 1
+        assert "failed: unreachable" in capfd.readouterr().err.strip().splitlines()[-1]
     assert result.returncode == 1, result.log[-3000:]
     assert not [noise for noise in NO_NOISE if noise in result.log], result.log[-3000:]
     last = result.log.strip().splitlines()[-1]
     assert last.startswith("crawl of unreachable failed: unreachable in "), last
     assert last.endswith("; exit 1 (failed)")
     with sqlite3.connect(database) as connection:
-        [(status, errors, stats)] = connection.execute(
-            "SELECT status, errors, stats FROM crawl_runs"
+        [(status, errors, stats), (second, _, _)] = connection.execute(
+            "SELECT status, errors, stats FROM crawl_runs ORDER BY id"
         ).fetchall()
-    assert status == "failed: unreachable"
+    assert status == second == "failed: unreachable"
     kinds = {k.removeprefix("tinbao/errors/") for k in json.loads(stats) if "/errors/" in k}
     assert {"connection_refused", "tls", "timeout"} <= kinds
     assert errors >= 3
-    monkeypatch.setenv("TINBAO_SITES", str(sites))
     assert main(["--database-url", f"sqlite:///{database}", "status"]) == 1
-    [line] = [row for row in capsys.readouterr().out.splitlines() if row.startswith("unreachable ")]
+    [line] = [row for row in capfd.readouterr().out.splitlines() if row.startswith("unreachable ")]
     assert "last crawl failed: failed: unreachable" in line
 
 

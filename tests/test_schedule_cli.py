@@ -52,7 +52,8 @@ def url(tmp_path: Path) -> str:
         article = Article(url="https://baocantho.com.vn/a-a1.html", title="Mùa lúa mới",
                           body="Đoạn một.", published_at=NOW)  # fmt: skip
         save_article(session, "baocantho", article, now=NOW - timedelta(minutes=9))
-        acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(minutes=5))
+        # NOW is taken at import: the lease must outlast the test session until this test
+        acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(hours=6))
     scheduler = make_scheduler(engine, max_concurrent=1)
     scheduler.start(paused=True)
     scheduler.add_job("scheduler.jobs:crawl_job", "interval", minutes=30, id="baocantho",
