@@ -9,6 +9,7 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_KEEP_RAW       keep every article page raw in a WARC file (default True)
   TINBAO_CONDITIONAL_REQUESTS  send If-None-Match/If-Modified-Since for feeds, sitemaps and
                         listings (default True)
+  TINBAO_PROGRESS       a live progress line on stderr when it is a terminal (default True)
   TINBAO_CLAIM_LEASE    seconds the site's claim stays live without a heartbeat (default 60;
                         renewed every quarter of it): see docs/daemon.md
   TINBAO_STOP_GRACE     seconds a crawl that must stop may take to close before it exits (15)
@@ -30,6 +31,8 @@ BOT_NAME = "tinbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 SPIDER_LOADER_CLASS = "crawler.spider_loader.RegistrySpiderLoader"
+# `scrapy crawl` exits 0 completed, 1 failed, 2 usage error (crawler/outcome.py)
+COMMANDS_MODULE = "crawler.commands"
 
 TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
@@ -96,9 +99,13 @@ EXTENSIONS = {
     # before RecordCrawlRun: the site's claim is taken before the crawl's row is written
     "crawler.extensions.SuperviseCrawl": 450,
     "crawler.extensions.RecordCrawlRun": 500,
+    # a live progress line when stderr is a terminal (TINBAO_PROGRESS = False: never)
+    "crawler.extensions.CrawlProgress": 900,
 }
+TINBAO_PROGRESS = True
 
 LOG_LEVEL = "INFO"
+LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"  # the machine's time, with its offset: never ambiguous
 LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -6,7 +6,7 @@ import json
 import logging
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ MOVED = """
 name = "Báo Hậu Giang"
 home = "https://baohaugiang.com.vn/"
 article_url = '-\\d+\\.html$'
-province = "Hậu Giang"
+province = "Cần Thơ"
 status = "moved:baocantho"
 """
 
@@ -63,8 +63,10 @@ def test_schedule_shows_next_and_last_runs(url: str, capsys: pytest.CaptureFixtu
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:3] == ["site", "status", "interval"]
     [cantho] = [line.split() for line in lines if line.startswith("baocantho ")]
-    when = (NOW + timedelta(minutes=20)).strftime("%Y-%m-%d %H:%M:%S").split()
-    last = (NOW - timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S").split()
+    assert lines[0].split()[3:6] == ["next", "run", "(UTC+7)"]  # Vietnam time, as everywhere
+    vietnam = timezone(timedelta(hours=7))
+    when = (NOW + timedelta(minutes=20)).astimezone(vietnam).strftime("%Y-%m-%d %H:%M:%S").split()
+    last = (NOW - timedelta(minutes=10)).astimezone(vietnam).strftime("%Y-%m-%d %H:%M:%S").split()
     assert cantho == ["baocantho", "active", "30m", *when, *last, "finished"]
     [moved] = [line for line in lines if line.startswith("baohaugiang ")]
     assert "moved:baocantho" in moved and "as baocantho" in moved
@@ -105,6 +107,7 @@ def test_status_is_1_and_says_why_when_a_site_is_not(
 
 
 def test_status_without_a_daemon_is_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    open_archive(f"sqlite:///{tmp_path / 'new.db'}").dispose()
     assert main(["--database-url", f"sqlite:///{tmp_path / 'new.db'}", "status"]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == (
         "daemon: none is scheduling (no live scheduling lock)"
