@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.claims import holder_name
+from storage.claims import REFUSED, holder_name
 
 TOKEN_ENV = "TINBAO_CLAIM_TOKEN"
 SUPERVISOR_ENV = "TINBAO_SUPERVISOR_PID"
@@ -27,7 +27,7 @@ TIME_LIMIT_ENV = "TINBAO_TIME_LIMIT"
 LOG_ENV = "TINBAO_CRAWL_LOG"
 
 # The close reasons of crawl_runs.status this module's crawls may end with.
-ALREADY_RUNNING = "failed: already running"  # another live crawl holds the site's claim
+ALREADY_RUNNING = REFUSED  # another live crawl holds the site's claim
 CLAIM_LOST = "failed: claim lost"  # the claim could not be renewed in time / was taken over
 SUPERVISOR_GONE = "failed: supervisor gone"  # the process that started the crawl died
 TIMEOUT = "failed: timeout"  # the crawl ran into its own time limit

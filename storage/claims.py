@@ -134,6 +134,9 @@ def is_lost(run: CrawlRun, claims: Mapping[str, LockState], *, now: datetime) ->
     return run.finished_at is None and not alive
 
 
+REFUSED = "failed: already running"  # the status of a crawl refused for a live claim
+
+
 def settle_lost_runs(
     session: Session, *, now: datetime, site: str | None = None, gone: Gone = holder_gone
 ) -> list[CrawlRun]:
@@ -156,10 +159,14 @@ def settle_lost_runs(
 
 def _settle(session: Session, run: CrawlRun, *, now: datetime) -> None:
     """What the archive says the run stored: articles first seen, and text changes made,
-    between its start and the next crawl of its site (one crawl of a site at a time)."""
+    between its start and the next crawl of its site that ran (one crawl of a site at a time;
+    a crawl refused because this one held the claim stored nothing and ends nothing)."""
     after = session.scalar(
         select(func.min(CrawlRun.started_at)).where(
-            CrawlRun.site == run.site, CrawlRun.id != run.id, CrawlRun.started_at > run.started_at
+            CrawlRun.site == run.site,
+            CrawlRun.id != run.id,
+            CrawlRun.started_at > run.started_at,
+            CrawlRun.status != REFUSED,
         )
     )
     end = min(after, now) if after is not None else now

@@ -69,6 +69,20 @@ def test_a_dead_crawls_run_is_settled_with_what_it_stored(session: Session) -> N
     assert run.finished_at == T + 4 * MINUTE, "when it was last known alive"
 
 
+def test_a_crawl_refused_while_it_ran_does_not_cut_what_it_stored(session: Session) -> None:
+    """A second crawl refused (its claim was live) started in the middle of the dead one's
+    work: what the dead crawl stored after that is still its own."""
+    run = start_run(session, "baocantho", started_at=T, holder="host:1:dead")
+    store(session, "baocantho", article(1), now=T + MINUTE)
+    refused = start_run(session, "baocantho", started_at=T + 2 * MINUTE, holder="host:2:twin")
+    finish_run(session, refused.id, finished_at=T + 2 * MINUTE, status="failed: already running",
+               counts=RunCounts())  # fmt: skip
+    store(session, "baocantho", article(2), now=T + 3 * MINUTE)
+    session.commit()
+    [settled] = settle_lost_runs(session, now=T + 20 * MINUTE, site="baocantho")
+    assert (settled.id, settled.articles_new) == (run.id, 2)
+
+
 def test_a_run_whose_crawl_holds_its_claim_is_left_alone(session: Session) -> None:
     run_id = killed_run(session, stored=2, holder="host:1:alive")
     beat = T + 4 * MINUTE

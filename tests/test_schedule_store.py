@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 import pickle
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -94,7 +94,8 @@ def test_upgrading_carries_the_plain_schedule_over_and_runs_no_pickle(
     finally:
         engine.dispose()
     assert main(["--database-url", old_archive, "schedule"]) == 0
-    assert (T + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S") in capsys.readouterr().out
+    vietnam = (T + timedelta(minutes=10)).astimezone(timezone(timedelta(hours=7)))
+    assert vietnam.strftime("%Y-%m-%d %H:%M") in capsys.readouterr().out  # shown in UTC+7
     daemon = Daemon(DaemonSettings(database_url=old_archive, sites=("replica",),
                                    jitter=timedelta(0)), registry_file=registry)  # fmt: skip
     try:
