@@ -25,6 +25,7 @@ from storage.frontier import (
 )
 from storage.hashing import content_hash
 from storage.ignored import IgnoredUrl, ignored_urls, remember_ignored
+from storage.imports import ImportedFile, save_capture
 from storage.models import Article, ArticleUrl, Base, CrawlRun
 from storage.runs import RunCounts, finish_run, last_successful_run, recent_runs, start_run
 from storage.schema import ArchiveBehind, head_revision, upgrade
@@ -45,6 +46,7 @@ __all__ = [
     "FrontierEntry",
     "HttpValidator",
     "IgnoredUrl",
+    "ImportedFile",
     "QueryError",
     "RunCounts",
     "SaveOutcome",
@@ -74,6 +76,7 @@ __all__ = [
     "recent_runs",
     "remember_ignored",
     "save_article",
+    "save_capture",
     "search_articles",
     "start_run",
     "store_validators",
