@@ -33,6 +33,7 @@ from storage.search import SearchHit, search_articles
 from storage.search_index import rebuild_search_index
 from storage.search_query import QueryError, parse_query
 from storage.validators import HttpValidator, Validators, load_validators, store_validators
+from storage.wayback import WaybackCapture
 
 __all__ = [
     "DATABASE_ENV",
@@ -52,6 +53,7 @@ __all__ = [
     "SaveOutcome",
     "SearchHit",
     "Validators",
+    "WaybackCapture",
     "add_pending",
     "clear_frontier",
     "content_hash",

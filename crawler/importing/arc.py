@@ -30,12 +30,11 @@ def arc_captures(
             if not wanted(url):
                 counts.skipped += 1
                 continue
-            offset = iterator.get_record_offset()
             head = record.http_headers.to_bytes() if record.http_headers else b""
+            block = head + record.raw_stream.read(max_body + 1)
+            offset = iterator.get_record_offset()  # after the read: it reads the record to its end
             try:
-                status, headers, body = parse_http_response(
-                    head + record.raw_stream.read(), max_body=max_body
-                )
+                status, headers, body = parse_http_response(block, max_body=max_body)
             except HttpPayloadError:
                 counts.broken += 1
                 continue

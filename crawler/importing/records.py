@@ -6,7 +6,7 @@ docs/import.md); ARC files, which FastWARC does not read, with warcio.
 
 Nothing is lost on bad input and nothing is fatal: a record whose header is broken or whose
 block is truncated is counted as `broken` and the reading carries on at the next record it can
-find (the next gzip member, or the next `WARC/1.` line in an uncompressed file). Records of
+find (the next gzip member, or the next `WARC/1.` in an uncompressed file). Records of
 other hosts are skipped on their WARC header alone: their HTTP part is never parsed.
 """
 
@@ -124,7 +124,7 @@ def _capture(
 
 def _next_record(stream: BinaryIO, after: int, gzipped: bool) -> int | None:
     """The offset of the next place a record may start, at or after `after`; None at the end."""
-    magic = GZIP_MAGIC if gzipped else b"\n" + WARC_MAGIC
+    magic = GZIP_MAGIC if gzipped else WARC_MAGIC  # a false start fails and is passed over
     stream.seek(after)
     base, carry = after, b""
     while True:
@@ -134,7 +134,7 @@ def _next_record(stream: BinaryIO, after: int, gzipped: bool) -> int | None:
         data = carry + chunk
         found = data.find(magic)
         if found >= 0:
-            return base - len(carry) + found + (0 if gzipped else 1)
+            return base - len(carry) + found
         carry = data[-len(magic) :]
         base += len(chunk)
 

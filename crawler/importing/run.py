@@ -175,17 +175,28 @@ class Importer:
         self.counts.outcomes.update(outcomes)
 
     def _save(self, session: Session, source: Source, done: Done[Capture]) -> str | None:
-        capture, result = done.item, done.result
+        return self.save_one(session, done.item, done.result, origin=source.kind, keep=source.keep)
+
+    def save_one(
+        self,
+        session: Session,
+        capture: Capture,
+        result: Article | str,
+        *,
+        origin: str,
+        keep: Callable[[Capture], WarcRef | None],
+    ) -> str | None:
+        """Save the extraction of one capture (counted); its outcome, None for no article."""
         self.counts.pages += 1
         if isinstance(result, str):
             self.counts.no_article[result] += 1
             return None
         site = self.matcher.article_site(capture.url)
         assert site is not None
-        ref = source.keep(capture)
+        ref = keep(capture)
         record = _as_stored(result, capture, site)
         outcome = save_capture(session, site.key, record, captured_at=capture.captured_at,
-                               origin=source.kind, aliases=_aliases(record, capture),
+                               origin=origin, aliases=_aliases(record, capture),
                                warc_file=ref.file if ref else None,
                                warc_offset=ref.offset if ref else None,
                                extractor_version=EXTRACTOR_VERSION)  # fmt: skip

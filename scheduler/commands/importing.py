@@ -19,7 +19,7 @@ from pathlib import Path
 from crawler.importing.ccnews import CcNewsError, cc_news_sources
 from crawler.importing.extract import ExtractionPool
 from crawler.importing.progress import FileProgress
-from crawler.importing.run import Importer, ImportFailed
+from crawler.importing.run import BATCH, Importer, ImportFailed
 from crawler.importing.sources import file_source
 from crawler.middlewares.capture import warc_folder
 from crawler.registry import load_registry
@@ -47,6 +47,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--workers", type=int, metavar="N", help="extraction processes (default: one per core)"
     )
     parser.add_argument(
+        "--batch", type=int, default=BATCH, metavar="N",
+        help=f"articles saved per transaction (default {BATCH})",
+    )  # fmt: skip
+    parser.add_argument(
         "--warc-dir", metavar="DIR",
         help="where records of remote files are kept (default: $TINBAO_WARC_DIR or ./data/warc)",
     )  # fmt: skip
@@ -61,6 +65,8 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"unknown site {unknown[0]!r} (see `tinbao sites`)")
     if options.workers is not None and options.workers < 1:
         raise UsageError("--workers must be 1 or more")
+    if options.batch < 1:
+        raise UsageError("--batch must be 1 or more")
     if not options.paths and not options.cc_news:
         raise UsageError("give WARC/ARC files or folders, or --cc-news YYYY-MM")
     if options.cc_news and not MONTH.match(options.cc_news):
@@ -71,6 +77,7 @@ def run(options: argparse.Namespace) -> int:
     try:
         with ExtractionPool(options.workers) as pool:
             importer = Importer(make_sessionmaker(engine), registry, pool, sites=sites,
+                                batch=options.batch,
                                 progress=progress.update if progress else None)  # fmt: skip
             sources = [file_source(path) for path in files]
             if options.cc_news:

@@ -1,5 +1,5 @@
-"""import_files: how far each imported web-archive file got; article_urls.origin: where a
-sighting came from when not from a crawl
+"""import_files: how far each imported web-archive file got; wayback_captures: the captures a
+Wayback backfill chose; article_urls.origin: where a sighting came from when not a crawl
 
 Revision ID: 0016
 Revises: 0007
@@ -37,6 +37,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('source')
     )
+    op.create_table('wayback_captures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('site', sa.String(length=64), nullable=False),
+    sa.Column('url', sa.String(length=2048), nullable=False),
+    sa.Column('timestamp', sa.String(length=14), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('site', 'url', name='uq_wayback_captures_site_url')
+    )
     with op.batch_alter_table('article_urls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('origin', sa.String(length=16), nullable=True))
 
@@ -44,4 +55,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('article_urls', schema=None) as batch_op:
         batch_op.drop_column('origin')
+    op.drop_table('wayback_captures')
     op.drop_table('import_files')
