@@ -1,11 +1,13 @@
 """Naming what went wrong with a request, for the `tinbao/errors/<kind>` stats and the logs.
 
 A request the crawler refused on purpose (robots.txt, a 304 Not Modified) is no error; a
-redirect loop, a redirect off the site or a page over the size cap is one.
+redirect loop, a redirect off the site or a page over the size cap is one. A request dropped
+because the crawl is ending is none either: the breaker counts the failure before it, if any.
 """
 
 from __future__ import annotations
 
+from OpenSSL import SSL
 from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -46,9 +48,11 @@ _IGNORED = (
 )
 
 
-def error_kind(failure: Failure) -> str | None:
+def error_kind(failure: Failure | BaseException) -> str | None:
     """A short name for a failed request, or None when the crawler refused it on purpose."""
-    error = failure.value
+    error = failure.value if isinstance(failure, Failure) else failure
+    if error is not None and _is_tls(error):
+        return "tls"
     if isinstance(error, HttpError):
         return f"http_{error.response.status}"
     if isinstance(error, NotModified):
@@ -60,6 +64,19 @@ def error_kind(failure: Failure) -> str | None:
         if isinstance(error, types):
             return kind
     return type(error).__name__.lower()
+
+
+def _is_tls(error: BaseException, depth: int = 0) -> bool:
+    """Whether a TLS handshake or record error is at the root of `error`: Scrapy wraps it in
+    DownloadFailedError, around Twisted's ResponseNeverReceived and its list of reasons."""
+    if isinstance(error, SSL.Error | net.SSLError):
+        return True
+    if depth > 5:
+        return False
+    causes = [error.__cause__, error.__context__]
+    if isinstance(error, ResponseFailed):
+        causes += [reason.value for reason in error.reasons if isinstance(reason, Failure)]
+    return any(c is not None and _is_tls(c, depth + 1) for c in causes)
 
 
 def refusal_reason(error: BaseException | None) -> str | None:

@@ -13,6 +13,7 @@ from datetime import timedelta
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(?:\d+[smhdw])+")
 _PART = re.compile(r"(\d+)([smhdw])")
+MAX_PERIOD = timedelta(days=366)  # longer would be no schedule, and next-run arithmetic overflows
 CRON_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
@@ -28,16 +29,22 @@ class Interval:
 def parse_interval(text: str) -> Interval:
     """Parse an interval; raise ValueError with a readable reason when it is neither form."""
     value = text.strip()
+    shown = repr(value if len(value) <= 40 else value[:39] + "…")
     if _DURATION.fullmatch(value):
-        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _PART.findall(value))
+        parts = _PART.findall(value)
+        if any(len(number) > 12 for number, _ in parts):
+            raise ValueError(f"interval {shown} is longer than {MAX_PERIOD.days} days")
+        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in parts)
         if seconds <= 0:
-            raise ValueError(f"interval {text!r} must be longer than zero")
+            raise ValueError(f"interval {shown} must be longer than zero")
+        if seconds > MAX_PERIOD.total_seconds():
+            raise ValueError(f"interval {shown} is longer than {MAX_PERIOD.days} days")
         return Interval(text=value, every=timedelta(seconds=seconds))
     if len(value.split()) == 5:
         _check_cron(value)
         return Interval(text=value, cron=value)
     raise ValueError(
-        f"interval {text!r} is neither a duration like '30m', '6h', '1d' "
+        f"interval {shown} is neither a duration like '30m', '6h', '1d' "
         "nor a five-field cron expression like '*/30 * * * *'"
     )
 
@@ -50,4 +57,4 @@ def _check_cron(expression: str) -> None:
     try:
         CronTrigger.from_crontab(expression, timezone=CRON_TIMEZONE)
     except ValueError as exc:
-        raise ValueError(f"cron expression {expression!r}: {exc}") from None
+        raise ValueError(f"cron expression {expression!r}: {str(exc)[:200]}") from None

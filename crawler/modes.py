@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from crawler.outcome import BadCrawlArgument
+
 TRUE = ("1", "true", "yes", "on")
 
 
@@ -25,12 +27,15 @@ class CrawlMode:
     def from_arguments(cls, arguments: Mapping[str, object], *, listing_pages: int) -> CrawlMode:
         backfill = str(arguments.get("backfill", "")).strip().lower()
         is_backfill = backfill in TRUE or backfill == "restart"
-        pages = arguments.get("listing_pages") or listing_pages
+        pages = str(arguments.get("listing_pages") or listing_pages).strip()
+        if not pages.isdigit():
+            raise BadCrawlArgument(f"-a listing_pages takes a whole number (0: no limit), not "
+                                   f"{pages!r}")  # fmt: skip
         return cls(
             refresh=str(arguments.get("refresh", "")).strip().lower() in TRUE,
             backfill=is_backfill,
             restart=backfill == "restart",
-            listing_pages=0 if is_backfill else int(str(pages)),
+            listing_pages=0 if is_backfill else int(pages),
         )
 
     @property

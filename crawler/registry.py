@@ -2,16 +2,22 @@
 
 The built-in registry is `crawler/sites.toml`. A user adds or overrides sites with a TOML file of
 the same `[sites.<key>]` tables named by the environment variable `TINBAO_SITES`; its fields are
-merged over the built-in entry of the same key. Every entry is checked when the registry loads,
-and a bad one fails with a message naming the site and the field.
+merged over the built-in entry of the same key. Every entry is checked when the registry loads.
+
+Loading either returns a whole registry or raises RegistryError, whatever the file holds (bytes
+that are not UTF-8, nesting too deep for the parser, an interval that overflows, a regular
+expression that cannot compile...): the daemon relies on it to keep its old registry, and the
+commands print it without a traceback. The error lists every problem of the file at once, each
+naming the site and the field (crawler/registry_checks.py).
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -20,25 +26,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extraction.hints import NO_HINTS, HintError, Hints, parse_hints
-from crawler.intervals import Interval, parse_interval
+from crawler.extraction.hints import NO_HINTS, Hints
+from crawler.intervals import Interval
 
 SITES_ENV = "TINBAO_SITES"
 STATUSES = ("active", "frozen")
-_KEY = re.compile(r"[a-z][a-z0-9_]*")
-_REQUIRED = ("name", "home", "article_url", "province", "status")
-_LISTS = ("feeds", "sitemaps", "sections")
-_OPTIONAL_TEXT = ("interval", "notes", "province_before")
-KNOWN_FIELDS = frozenset(
-    (*_REQUIRED, *_LISTS, *_OPTIONAL_TEXT, "status_since", "unverified", "hints")
-)
-# the fields an entry may declare unconfirmed: facts about the site, not our own settings
-CHECKABLE_FIELDS = (*_REQUIRED, *_LISTS, "province_before", "status_since")
-DEFAULT_INTERVAL = "1h"
+MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real registry; refuse to parse more
 
 
 class RegistryError(ValueError):
-    """A registry file or entry that cannot be used; the message names the site and the field."""
+    """A registry file or entries that cannot be used. `problems` holds one message per
+    problem, each naming the site and the field; `origin` the file they come from."""
+
+    def __init__(self, *problems: str, origin: str = "") -> None:
+        super().__init__((f"{origin}: " if origin else "") + "; ".join(problems))
+        self.problems: tuple[str, ...] = problems
+        self.origin = origin
+
+    def lines(self) -> list[str]:
+        """One line per problem, each saying where it is, for a command's stderr."""
+        where = f"{self.origin}: " if self.origin else ""
+        return [f"{where}{problem}" for problem in self.problems]
 
 
 @dataclass(frozen=True)
@@ -101,149 +109,78 @@ class Site:
 def load_registry(path: str | os.PathLike[str] | None = None) -> dict[str, Site]:
     """Load the built-in registry, merge the user's file over it, and validate every entry.
 
-    `path` overrides the environment variable; pass an explicit path in tests.
+    `path` overrides the environment variable (an empty string: the built-in registry alone);
+    pass an explicit path in tests. Raises RegistryError, and nothing else, for any bad input.
     """
-    tables = _read_tables(_builtin_text(), "built-in registry crawler/sites.toml")
+    from crawler.registry_checks import build_sites  # the checks need Site, defined above
+
+    origin = "built-in registry crawler/sites.toml"
+    tables = _read_tables(_builtin_text(), origin)
     user_path = path if path is not None else os.environ.get(SITES_ENV)
     if user_path:
-        user_file = Path(user_path)
-        if not user_file.is_file():
-            raise RegistryError(f"{SITES_ENV} names {str(user_file)!r}, which is not a file")
-        for key, table in _read_tables(user_file.read_text("utf-8"), str(user_file)).items():
+        origin = str(user_path)
+        for key, table in _read_tables(_user_text(Path(user_path)), origin).items():
             tables[key] = {**tables.get(key, {}), **table}
-    sites = {key: _build_site(key, table) for key, table in sorted(tables.items())}
-    for site in sites.values():
-        if site.moved_to is not None and site.moved_to not in sites:
-            raise RegistryError(
-                f"site {site.key!r}: field 'status': moved to unknown site {site.moved_to!r}"
-            )
+    try:
+        sites, problems = build_sites(tables)
+    except RecursionError:
+        raise RegistryError("a value is nested too deeply", origin=origin) from None
+    if problems:
+        raise RegistryError(*problems, origin=origin)
     return sites
+
+
+def unknown_site(key: str, known: Iterable[str], listing: str = "tinbao sites") -> str:
+    """The message for a site key the registry lacks, with the nearest keys it has."""
+    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.75)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"unknown site {key!r}{hint} (`{listing}` lists the registry)"
 
 
 def _builtin_text() -> str:
     return resources.files("crawler").joinpath("sites.toml").read_text("utf-8")
 
 
+def _user_text(path: Path) -> str:
+    """The user file's text; RegistryError for a file that is missing, unreadable, huge or not
+    UTF-8 (naming the byte offset, so the culprit can be found)."""
+    origin = str(path)
+    if not path.is_file():
+        raise RegistryError(f"{SITES_ENV} names {origin!r}, which is not a file")
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RegistryError(f"larger than {MAX_FILE_BYTES // 2**20} MiB", origin=origin)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RegistryError(f"cannot be read: {exc.strerror or exc}", origin=origin) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+            origin=origin,
+        ) from None
+
+
 def _read_tables(text: str, origin: str) -> dict[str, dict[str, Any]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"{origin}: not valid TOML: {exc}") from None
+        raise RegistryError(f"not valid TOML: {exc}", origin=origin) from None
+    except RecursionError:
+        raise RegistryError("not valid TOML: nested too deeply", origin=origin) from None
+    problems = []
     unknown = set(data) - {"sites"}
     if unknown:
-        raise RegistryError(
-            f"{origin}: unknown top-level tables {sorted(unknown)}; use [sites.<key>]"
-        )
+        problems.append(f"unknown top-level tables {sorted(unknown)}; use [sites.<key>]")
     sites = data.get("sites", {})
+    if not isinstance(sites, dict):
+        problems.append("'sites' must hold tables [sites.<key>]")
+        sites = {}
     for key, table in sites.items():
         if not isinstance(table, dict):
-            raise RegistryError(f"{origin}: site {key!r} must be a table [sites.{key}]")
+            problems.append(f"site {key!r} must be a table [sites.{key}]")
+    if problems:
+        raise RegistryError(*problems, origin=origin)
     return dict(sites)
-
-
-def _build_site(key: str, table: dict[str, Any]) -> Site:
-    def fail(field_name: str, reason: str) -> RegistryError:
-        return RegistryError(f"site {key!r}: field {field_name!r}: {reason}")
-
-    if not _KEY.fullmatch(key):
-        raise fail("key", "use lower-case letters, digits and '_', starting with a letter")
-    for name in sorted(set(table) - KNOWN_FIELDS):
-        raise fail(name, f"unknown field; known fields are {sorted(KNOWN_FIELDS)}")
-    for name in _REQUIRED:
-        if name not in table:
-            raise fail(name, "missing")
-    for name in (*_REQUIRED, *_OPTIONAL_TEXT):
-        if name in table and (not isinstance(table[name], str) or not table[name].strip()):
-            raise fail(name, "must be a non-empty string")
-    lists: dict[str, tuple[str, ...]] = {}
-    for name in _LISTS:
-        value = table.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(name, "must be a list of URLs")
-        for url in value:
-            _check_url(url, fail(name, f"{url!r} is not an absolute http(s) URL"))
-        lists[name] = tuple(value)
-    home = table["home"]
-    _check_url(home, fail("home", f"{home!r} is not an absolute http(s) URL"))
-    try:
-        article_url = re.compile(table["article_url"])
-    except re.error as exc:
-        raise fail("article_url", f"invalid regular expression: {exc}") from None
-    status = table["status"]
-    moved = status.removeprefix("moved:") if status.startswith("moved:") else None
-    if status not in STATUSES and not (moved and _KEY.fullmatch(moved)):
-        raise fail("status", f"{status!r} is not 'active', 'frozen' or 'moved:<key>'")
-    try:
-        interval = parse_interval(table.get("interval", DEFAULT_INTERVAL))
-    except ValueError as exc:
-        raise fail("interval", str(exc)) from None
-    since = table.get("status_since")
-    if since is not None and not isinstance(since, date):
-        raise fail("status_since", "must be a TOML date such as 2025-07-01")
-    unverified = _unverified(table, fail)
-    hints = _hints(table, fail)
-    domains = _site_domains(home)
-    for name in _LISTS:
-        for url in lists[name]:
-            if not any(_host(url) == d or _host(url).endswith("." + d) for d in domains):
-                raise fail(name, f"{url!r} is not on the site's domain {domains[0]!r}")
-    return Site(
-        key=key,
-        name=table["name"].strip(),
-        home=home,
-        article_url=article_url,
-        province=table["province"].strip(),
-        status=status,
-        interval=interval,
-        status_since=since,
-        notes=table.get("notes", ""),
-        domains=domains,
-        province_before=table.get("province_before", "").strip(),
-        unverified=unverified,
-        hints=hints,
-        **lists,
-    )
-
-
-def _unverified(
-    table: dict[str, Any], fail: Callable[[str, str], RegistryError]
-) -> tuple[str, ...]:
-    """The entry's list of unconfirmed fields: each one a field the entry has."""
-    value = table.get("unverified", [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise fail("unverified", "must be a list of field names")
-    for name in value:
-        if name not in CHECKABLE_FIELDS:
-            raise fail("unverified", f"{name!r} is not one of {list(CHECKABLE_FIELDS)}")
-        if name not in table:
-            raise fail("unverified", f"{name!r} is not a field of this entry")
-    return tuple(dict.fromkeys(value))
-
-
-def _hints(table: dict[str, Any], fail: Callable[[str, str], RegistryError]) -> Hints:
-    """The entry's `[sites.<key>.hints]` table, every selector compiled once to check it."""
-    value = table.get("hints", {})
-    if not isinstance(value, dict):
-        raise fail("hints", "must be a table [sites.<key>.hints] of CSS selectors")
-    try:
-        return parse_hints(value)
-    except HintError as exc:
-        raise fail(f"hints.{exc.field}", exc.reason) from None
-
-
-def _check_url(url: str, error: RegistryError) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise error
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def _site_domains(home: str) -> tuple[str, ...]:
-    """The home host without `www.`/`m.`: subdomains such as a sitemap API host stay on site."""
-    host = _host(home)
-    for prefix in ("www.", "m."):
-        host = host.removeprefix(prefix)
-    return (host,)

@@ -9,6 +9,16 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_KEEP_RAW       keep every article page raw in a WARC file (default True)
   TINBAO_CONDITIONAL_REQUESTS  send If-None-Match/If-Modified-Since for feeds, sitemaps and
                         listings (default True)
+  TINBAO_PROGRESS       a live progress line on stderr when it is a terminal (default True)
+  TINBAO_CLAIM_LEASE    seconds the site's claim stays live without a heartbeat (default 60;
+                        renewed every quarter of it): see docs/daemon.md
+  TINBAO_STOP_GRACE     seconds a crawl that must stop may take to close before it exits (15)
+Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
+  TINBAO_CLAIM_TOKEN    [TINBAO_CLAIM_TOKEN] the crawl's claim holder id is host:pid:<token>
+  TINBAO_SUPERVISOR_PID [TINBAO_SUPERVISOR_PID] stop ("failed: supervisor gone") when it dies
+  TINBAO_SUPERVISOR_FD  [TINBAO_SUPERVISOR_FD] a pipe that reads as closed once it has died
+  TINBAO_TIME_LIMIT     [TINBAO_TIME_LIMIT] seconds; stop ("failed: timeout") after them (0: none)
+  TINBAO_CRAWL_LOG      [TINBAO_CRAWL_LOG] the file the crawl's output goes to, noted on its row
 """
 
 from __future__ import annotations
@@ -21,10 +31,19 @@ BOT_NAME = "tinbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 SPIDER_LOADER_CLASS = "crawler.spider_loader.RegistrySpiderLoader"
+# `scrapy crawl` exits 0 completed, 1 failed, 2 usage error (crawler/outcome.py)
+COMMANDS_MODULE = "crawler.commands"
 
 TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
 TINBAO_LISTING_PAGES = 5
+TINBAO_CLAIM_LEASE = 60.0
+TINBAO_STOP_GRACE = 15.0
+TINBAO_CLAIM_TOKEN = os.environ.get("TINBAO_CLAIM_TOKEN", "")
+TINBAO_SUPERVISOR_PID = int(os.environ.get("TINBAO_SUPERVISOR_PID") or 0)
+TINBAO_SUPERVISOR_FD = int(os.environ.get("TINBAO_SUPERVISOR_FD") or -1)
+TINBAO_TIME_LIMIT = float(os.environ.get("TINBAO_TIME_LIMIT") or 0)
+TINBAO_CRAWL_LOG = os.environ.get("TINBAO_CRAWL_LOG", "")
 
 # Politeness: obey robots.txt, say who we are, adapt to the server, never more than 2 at once.
 ROBOTSTXT_OBEY = True
@@ -77,10 +96,16 @@ TINBAO_MAX_RETRY_AFTER = 600.0  # the longest Retry-After honoured
 TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
 EXTENSIONS = {
+    # before RecordCrawlRun: the site's claim is taken before the crawl's row is written
+    "crawler.extensions.SuperviseCrawl": 450,
     "crawler.extensions.RecordCrawlRun": 500,
+    # a live progress line when stderr is a terminal (TINBAO_PROGRESS = False: never)
+    "crawler.extensions.CrawlProgress": 900,
 }
+TINBAO_PROGRESS = True
 
 LOG_LEVEL = "INFO"
+LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"  # the machine's time, with its offset: never ambiguous
 LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

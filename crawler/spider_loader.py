@@ -34,8 +34,10 @@ class RegistrySpiderLoader(SpiderLoader):
         super().__init__(settings)
         try:
             sites = load_registry(settings.get("TINBAO_SITES") or None)
-        except RegistryError as exc:
-            sys.exit(f"tinbao: bad site registry: {exc}")
+        except RegistryError as exc:  # one line per problem, no traceback; exit 2 (configuration)
+            for line in exc.lines():
+                print(f"tinbao: bad site registry: {line}", file=sys.stderr)
+            sys.exit(2)
         for key, site in sites.items():
             if key not in self._spiders:
                 self._spiders[key] = spider_class(site)

@@ -1,8 +1,10 @@
 """Is each site still being archived? The rules behind `tinbao status`.
 
-A site is unhealthy when its last successful crawl is older than three intervals, when its
-error rate rises (the last crawls fail or error much more than the ones before), or when no new
-article has been stored for days although crawls run: how a site redesign usually shows.
+A site is unhealthy when its last crawl failed (exit status 1 of crawler/outcome.py: nothing
+reachable, the circuit breaker, killed...), when its last successful crawl is older than three
+intervals, when its error rate rises (the last crawls fail or error much more than the ones
+before), or when no new article has been stored for days although crawls run: how a site
+redesign usually shows.
 The rules are pure functions of the facts, `now` and the thresholds.
 """
 
@@ -15,6 +17,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from crawler.outcome import COMPLETED, exit_code
 from crawler.registry import Site
 from scheduler import timing
 from storage.daemon import first_run, last_new_article, last_success, site_runs, succeeded
@@ -95,6 +98,9 @@ def problems(facts: SiteFacts, now: datetime, thresholds: Thresholds) -> list[st
             found.append("no article stored yet")
         elif now - facts.last_new_article > quiet:
             found.append(f"no new article for {ago(now - facts.last_new_article)}")
+    latest = next((run for run in facts.runs if run.status != "running"), None)
+    if latest is not None and exit_code(latest.status) != COMPLETED:
+        found.append(f"last crawl failed: {latest.status}")
     return found
 
 

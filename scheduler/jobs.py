@@ -1,18 +1,24 @@
 """The function every scheduled job calls, and the daemon state it reads.
 
-APScheduler's SQLAlchemyJobStore pickles jobs, so a job is a reference to this module's
-`crawl_job` and a site key; everything else (crawl options, the stop flag) lives in the
-`Workshop` the running daemon installs here. `crawl_job` never raises: a crawl that crashes is
-logged and recorded, and the daemon carries on.
+A job is this module's `crawl_job` and a site key; everything else (crawl options, the registry
+snapshot crawls read, the stop flag) lives in the `Workshop` the running daemon installs here.
+`crawl_job` never raises: a crawl that crashes is logged and recorded, and the daemon carries
+on. A site whose claim is held by a live crawl (started by another daemon, a user, a daemon
+that lost its lock) is not started again; the crawl itself checks the claim too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.runner import CrawlOptions, crawl_site
+from storage.claims import live_claim
 
 logger = logging.getLogger("tinbao.daemon")
 
@@ -23,6 +29,8 @@ class Workshop:
     a signal for the running ones to stop (`cancel`), and which sites are crawling now."""
 
     options: CrawlOptions
+    sessions: sessionmaker[Session] | None = None
+    sites_file: str | None = None  # the registry snapshot crawls read (scheduler.snapshot)
     closing: threading.Event = field(default_factory=threading.Event)
     cancel: threading.Event = field(default_factory=threading.Event)
     running: set[str] = field(default_factory=set)
@@ -63,7 +71,15 @@ def crawl_job(site: str) -> None:
         logger.info("crawl %s: not started (daemon stopping or crawl already running)", site)
         return
     try:
-        crawl_site(site, workshop.options, cancel=workshop.cancel)
+        if workshop.sessions is not None:
+            with workshop.sessions() as session:
+                claim = live_claim(session, site, now=datetime.now(UTC))
+            if claim is not None:
+                logger.info("crawl %s: not started, a crawl of it is still running (%s)", site,
+                            claim.holder)  # fmt: skip
+                return
+        options = dataclasses.replace(workshop.options, sites_file=workshop.sites_file)
+        crawl_site(site, options, cancel=workshop.cancel)
     except Exception:
         logger.exception("crawl %s: could not be run", site)
     finally:

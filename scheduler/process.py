@@ -42,15 +42,21 @@ def supervise(
     cancel: threading.Event | None = None,
     stdout: IO[bytes] | int | None = None,
     stderr: IO[bytes] | int | None = None,
+    hand_over: Sequence[int] = (),
 ) -> ProcessOutcome:
     """Run `command` to its end, or stop its group after `timeout` seconds or once `cancel`
     is set. Ctrl-C (KeyboardInterrupt) counts as `cancel`; any other exception stops the
-    group, then propagates."""
+    group, then propagates. The file descriptors `hand_over` are inherited by the child (under
+    the same numbers) and closed here once it has started."""
     started = time.monotonic()
-    process = subprocess.Popen(
-        list(command), env=dict(env) if env is not None else None, stdout=stdout, stderr=stderr,
-        start_new_session=True,
-    )  # fmt: skip
+    try:
+        process = subprocess.Popen(
+            list(command), env=dict(env) if env is not None else None, stdout=stdout,
+            stderr=stderr, start_new_session=True, pass_fds=tuple(hand_over),
+        )  # fmt: skip
+    finally:
+        for fd in hand_over:
+            os.close(fd)
     timed_out = cancelled = False
     try:
         while not _has_exited(process.pid):

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhd])+")
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
@@ -33,6 +34,8 @@ class DaemonSettings:
 
     `lease` is how long the scheduling lock stays ours without renewal: a second daemon takes
     over that long after the first one died. The lock is renewed every `lease / 4`.
+    `crawl_log_dir` receives each crawl's output in a file of its own (None: the daemon's
+    stderr).
     """
 
     database_url: str
@@ -45,6 +48,7 @@ class DaemonSettings:
     misfire_grace: timedelta | None = None
     lease: timedelta = timedelta(seconds=60)
     crawl_settings: Mapping[str, str] = field(default_factory=dict)
+    crawl_log_dir: Path | None = None
 
     @property
     def heartbeat(self) -> timedelta:

@@ -1,23 +1,23 @@
-"""What the crawl daemon keeps in the archive besides its job store: the scheduling lock, and
-the bookkeeping of crawls it launched.
+"""What the crawl daemon keeps in the archive: the scheduling lock, its schedule as plain data,
+and the bookkeeping of crawls it launched.
 
 The lock is a lease: one row per lock name with its holder and an expiry. The holder renews it
 every few seconds; another daemon takes it over only once it has expired, so two daemons on one
-archive never schedule at once. Every decision takes `now`, so tests need no clock.
+archive never schedule at once. The same leases are the per-site crawl claims
+(storage/claims.py). Every decision takes `now`, so tests need no clock.
 
-Like APScheduler's `apscheduler_jobs`, the lock's table is the daemon's own, not part of the
-archive's public, migrated schema: it has its own metadata and `create_daemon_tables` creates
-it when missing.
+The schedule (`daemon_schedule`) is rows of plain values: a site key, the label of the schedule
+its next run was computed for, that next run. Nothing read from the archive is ever unpickled
+or run (APScheduler's SQLAlchemyJobStore pickled its jobs; migration 0008 retired it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
-    Engine,
-    String,
     case,
     delete,
     func,
@@ -29,33 +29,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from storage.models import Article, CrawlRun, UTCDateTime
+from storage.models import Article, CrawlRun, DaemonLock, ScheduledSite, UTCDateTime
 
 SCHEDULER_LOCK = "scheduler"
-
-
-class DaemonBase(DeclarativeBase):
-    """The daemon's own tables, outside the archive's migrations (see the module's doc)."""
-
-
-def create_daemon_tables(engine: Engine) -> None:
-    """Create the daemon's tables that do not exist yet (idempotent)."""
-    DaemonBase.metadata.create_all(engine)
-
-
-class DaemonLock(DaemonBase):
-    """A named lease: who holds it and until when. Only the daemon that holds "scheduler"
-    runs the job store."""
-
-    __tablename__ = "daemon_locks"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(255))
-    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def acquire_lock(
@@ -84,6 +62,20 @@ def acquire_lock(
     row = {"name": name, "holder": holder, "acquired_at": now, "renewed_at": now,
            "expires_at": now + lease}  # fmt: skip
     return _insert_ignoring_conflict(session, row)
+
+
+def take_over_lock(
+    session: Session, name: str, previous: str, holder: str, *, now: datetime, lease: timedelta
+) -> bool:
+    """Take the lease `name` from `previous` (a holder known to be gone), only if it still
+    holds it; True when it is ours now. The caller commits."""
+    taken = session.execute(
+        update(DaemonLock)
+        .where(DaemonLock.name == name, DaemonLock.holder == previous)
+        .values(holder=holder, acquired_at=now, renewed_at=now, expires_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(taken) > 0
 
 
 def release_lock(session: Session, holder: str, *, name: str = SCHEDULER_LOCK) -> bool:
@@ -135,34 +127,66 @@ def _insert_ignoring_conflict(session: Session, row: dict[str, object]) -> bool:
     return True
 
 
+# -- the schedule ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """One site's stored schedule: the label it was computed for (None: carried over from the
+    old job store) and its next run (None: not known)."""
+
+    label: str | None
+    next_run_at: datetime | None
+
+
+def saved_schedule(session: Session) -> dict[str, SavedRun]:
+    """Site key -> its stored schedule."""
+    return {
+        row.site: SavedRun(row.label, row.next_run_at)
+        for row in session.scalars(select(ScheduledSite))
+    }
+
+
+def save_schedule(session: Session, runs: Mapping[str, SavedRun], *, now: datetime) -> None:
+    """Make the stored schedule exactly `runs` (only the scheduling lock's holder calls this);
+    the caller commits."""
+    stored = {row.site: row for row in session.scalars(select(ScheduledSite))}
+    for site, gone in stored.items():
+        if site not in runs:
+            session.delete(gone)
+    for site, run in runs.items():
+        row = stored.get(site)
+        if row is None:
+            row = ScheduledSite(site=site)
+            session.add(row)
+        if (row.label, row.next_run_at) != (run.label, run.next_run_at):
+            row.label, row.next_run_at, row.saved_at = run.label, run.next_run_at, now
+
+
 # -- the crawls the daemon launched ---------------------------------------------------------
 
 
-def newest_run_id(session: Session) -> int:
-    """The highest crawl_runs id so far (0 on a new archive): a crawl launched after this call
-    writes a row with a higher id."""
-    return session.scalar(select(func.max(CrawlRun.id))) or 0
-
-
-def run_after(session: Session, site: str, after_id: int) -> CrawlRun | None:
-    """The first row of `site` written after `newest_run_id` returned `after_id`: the row of
-    the crawl launched then (one site never runs twice at once under the daemon)."""
-    query = select(CrawlRun).where(CrawlRun.site == site, CrawlRun.id > after_id)
-    return session.scalars(query.order_by(CrawlRun.id).limit(1)).first()
+def run_of(session: Session, token: str) -> CrawlRun | None:
+    """The crawl_runs row written by the crawl whose claim holder id (`host:pid:token`) ends
+    with `token`."""
+    query = select(CrawlRun).where(CrawlRun.holder.endswith(":" + token, autoescape=True))
+    query = query.order_by(CrawlRun.id.desc())
+    return session.scalars(query.limit(1)).first()
 
 
 def settle_run(
     session: Session,
     site: str,
-    after_id: int,
+    token: str,
     *,
     launched_at: datetime,
     ended_at: datetime,
     status: str,
     create: bool = True,
     overrule: bool = False,
+    log_file: str | None = None,
 ) -> CrawlRun | None:
-    """Make sure the crawl launched after `after_id` has a closed row; return it.
+    """Make sure the crawl launched with claim token `token` has a closed row; return it.
 
     The crawl closes its own row when it ends normally. A crawl that was killed leaves it
     `running`: it gets `status` and `ended_at`. A crawl that died before writing any row gets
@@ -170,11 +194,12 @@ def settle_run(
     not to record itself). `overrule` sets `status` even on a closed row (a crawl stopped for
     its timeout closes as Scrapy's "shutdown", but the timeout is the news). The caller commits.
     """
-    run = run_after(session, site, after_id)
+    run = run_of(session, token)
     if run is None:
         if not create:
             return None
-        run = CrawlRun(site=site, started_at=launched_at, finished_at=ended_at, status=status)
+        run = CrawlRun(site=site, started_at=launched_at, finished_at=ended_at, status=status,
+                       holder=f"?:?:{token}", log_file=log_file)  # fmt: skip
         session.add(run)
         session.flush()
         return run
@@ -182,6 +207,8 @@ def settle_run(
         run.status = status
     if run.finished_at is None:
         run.finished_at = ended_at
+    if log_file is not None:
+        run.log_file = log_file
     return run
 
 

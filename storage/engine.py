@@ -1,18 +1,22 @@
 """Engines and sessions for the archive. Nothing is created at import time.
 
-`TINBAO_DATABASE_URL` takes any SQLAlchemy URL. The default is an SQLite file under ./data/,
-created on first use and switched to WAL so that readers (SQL users, Datasette) never block the
-crawl that writes.
+`TINBAO_DATABASE_URL` takes any SQLAlchemy URL; `postgres://` and `postgresql://` (the forms
+hosting providers and libpq use) mean PostgreSQL through psycopg 3, tinbao's driver. A URL that
+names no usable database is a BadArchiveUrl, one line naming it (password hidden). The default
+is an SQLite file under ./data/, created on first use and switched to WAL so that readers (SQL
+users, Datasette) never block the crawl that writes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Base
@@ -21,6 +25,12 @@ from storage.schema import ensure_current, stamp_head
 DATABASE_ENV = "TINBAO_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///data/tinbao.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+POSTGRES_DRIVER = "postgresql+psycopg"
+_PASSWORD = re.compile(r"(?<=:)[^:@/]*(?=@)")
+
+
+class BadArchiveUrl(ValueError):
+    """An archive URL that names no usable database: not a URL, an unknown kind, no driver."""
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -28,9 +38,39 @@ def database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE_URL
 
 
+def parse_database_url(url: str | None = None) -> URL:
+    """The SQLAlchemy URL of the archive (see `database_url`); BadArchiveUrl when it is none."""
+    text = database_url(url)
+    example = "e.g. sqlite:///data/tinbao.db or postgresql://user@host/tinbao"
+    try:
+        resolved = make_url(text)
+    except ArgumentError:
+        shown = _PASSWORD.sub("***", text)
+        raise BadArchiveUrl(f"{shown!r} is not a database URL ({example})") from None
+    if resolved.drivername in ("postgres", "postgresql"):
+        resolved = resolved.set(drivername=POSTGRES_DRIVER)
+    try:
+        resolved.get_dialect()
+    except NoSuchModuleError:
+        raise BadArchiveUrl(f"{resolved.render_as_string(hide_password=True)!r}: unknown kind of "
+                            f"database {resolved.drivername!r} ({example})") from None  # fmt: skip
+    return resolved
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for `url` (see `database_url`); an SQLite file's folder is created if missing."""
-    resolved = make_url(database_url(url))
+    resolved = parse_database_url(url)
+    try:
+        return _engine(resolved, **kwargs)
+    except ImportError as exc:  # the database's driver is not installed
+        extra = (
+            " (pip install -e '.[postgres]')" if resolved.get_backend_name() == "postgresql" else ""
+        )
+        raise BadArchiveUrl(f"{resolved.render_as_string(hide_password=True)!r} needs the Python "
+                            f"driver {exc.name or exc}{extra}") from None  # fmt: skip
+
+
+def _engine(resolved: URL, **kwargs: Any) -> Engine:
     if resolved.get_backend_name() == "sqlite":
         if resolved.database and resolved.database != ":memory:":
             Path(resolved.database).expanduser().parent.mkdir(parents=True, exist_ok=True)

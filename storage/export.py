@@ -3,6 +3,11 @@
 Rows come from one query read in batches (`yield_per`: a server-side cursor on PostgreSQL, a
 cursor fetched piecemeal on SQLite) and are written as they come, so a million articles cost
 the memory of one batch. Atom feeds are in storage/atom.py.
+
+CSV is safe to open in a spreadsheet: a text cell starting with `=`, `+`, `-`, `@`, a tab or a
+carriage return would be run as a formula (CSV injection), so it gets a leading `'`, as OWASP
+recommends (https://owasp.org/www-community/attacks/CSV_Injection); a spreadsheet shows the
+text as written, and a program reading the CSV strips one leading `'` from such cells.
 """
 
 from __future__ import annotations
@@ -104,8 +109,20 @@ def write_csv(
     return count
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else "" if value is None else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return neutralised(value) if isinstance(value, str) else value
+
+
+def neutralised(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: "'=1+1" for "=1+1"."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _iso(value: object) -> str:

@@ -130,8 +130,17 @@ class CrawlRun(Base):
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[str | None] = mapped_column(Text)
+    # Who ran it (the holder of the site's claim, storage/claims.py), when it last said it was
+    # alive, and the file its full log went to (crawls the daemon starts).
+    holder: Mapped[str | None] = mapped_column(String(255))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    log_file: Mapped[str | None] = mapped_column(String(1024))
 
-    __table_args__ = (Index("ix_crawl_runs_site_started_at", "site", "started_at"),)
+    __table_args__ = (
+        Index("ix_crawl_runs_site_started_at", "site", "started_at"),
+        Index("ix_crawl_runs_holder", "holder"),
+        Index("ix_crawl_runs_status", "status"),
+    )
 
     def __repr__(self) -> str:
         return f"CrawlRun(id={self.id!r}, site={self.site!r}, status={self.status!r})"
@@ -189,3 +198,28 @@ class ArticleRevision(Base):
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_article_revisions_article_id", "article_id"),)
+
+
+class DaemonLock(Base):
+    """A named lease: who holds it and until when. "scheduler" is the daemon's scheduling lock;
+    "crawl:<site>" is the claim of the one crawl of that site allowed to run (storage/claims.py)."""
+
+    __tablename__ = "daemon_locks"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScheduledSite(Base):
+    """The daemon's schedule as plain data: each scheduled site's next run and the schedule it
+    was computed for (`label`; NULL for a row carried over from APScheduler's old job store)."""
+
+    __tablename__ = "daemon_schedule"
+
+    site: Mapped[str] = mapped_column(String(128), primary_key=True)
+    label: Mapped[str | None] = mapped_column(Text)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

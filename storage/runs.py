@@ -23,9 +23,12 @@ class RunCounts:
     errors: int = 0
 
 
-def start_run(session: Session, site: str, *, started_at: datetime) -> CrawlRun:
-    """Record a crawl that has started; the caller commits."""
-    run = CrawlRun(site=site, started_at=started_at, status="running")
+def start_run(
+    session: Session, site: str, *, started_at: datetime, holder: str | None = None
+) -> CrawlRun:
+    """Record a crawl that has started (as the holder of its site's claim); the caller
+    commits."""
+    run = CrawlRun(site=site, started_at=started_at, status="running", holder=holder)
     session.add(run)
     session.flush()
     return run

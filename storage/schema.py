@@ -3,19 +3,31 @@ refuse to work on one that is behind the code (with the command that fixes it).
 
 An archive made before migrations existed (tinbao 0.1's create_all) has the tables of revision
 0001 and no version table; it is recognised and stamped 0001.
+
+Creating and upgrading are serialised across processes: twenty crawls started together on a
+new archive must not all try to create its tables. The migration runs in one transaction that
+first takes the archive's schema lock (SQLite: `BEGIN IMMEDIATE`, the database's write lock, so
+the whole migration is also atomic; PostgreSQL: a transaction-scoped advisory lock keyed on the
+schema), and looks at the revision again once it holds it: the processes that waited find the
+archive created and do nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 FOUNDATION = "0001"
+# PostgreSQL advisory locks are two int4 keys: this class, and a hash of the archive's schema.
+_LOCK_CLASS = 0x7469  # "ti"
 
 
 class ArchiveBehind(RuntimeError):
@@ -29,7 +41,10 @@ def alembic_config(connection: Connection) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
+    """The newest revision of the migrations shipped with this code (read once per process:
+    every archive opened asks)."""
     config = Config()
     config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -45,30 +60,62 @@ def current_revision(connection: Connection) -> str | None:
     return revision
 
 
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction holding the archive's schema lock, committed at the end
+    (rolled back on an error). Other processes wanting it wait (SQLite: up to its busy
+    timeout)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # pysqlite opens no transaction before DDL; BEGIN IMMEDIATE takes the write lock now
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:cls, hashtext(current_schema()))"),
+                {"cls": _LOCK_CLASS},
+            )
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Bring the archive to `revision` (the newest by default): (revision before, after)."""
-    with engine.begin() as connection:
-        before = current_revision(connection)
-        config = alembic_config(connection)
-        if (
-            before == FOUNDATION
-            and MigrationContext.configure(connection).get_current_revision() is None
-        ):
-            command.stamp(config, FOUNDATION)
-        command.upgrade(config, revision)
-        after = MigrationContext.configure(connection).get_current_revision()
+    with schema_lock(engine) as connection:
+        return _upgrade(connection, revision)
+
+
+def _upgrade(connection: Connection, revision: str) -> tuple[str | None, str]:
+    before = current_revision(connection)
+    config = alembic_config(connection)
+    if (
+        before == FOUNDATION
+        and MigrationContext.configure(connection).get_current_revision() is None
+    ):
+        command.stamp(config, FOUNDATION)
+    command.upgrade(config, revision)
+    after = MigrationContext.configure(connection).get_current_revision()
     assert after is not None
     return before, after
 
 
 def ensure_current(engine: Engine) -> None:
-    """Create a new (empty) archive at the newest revision; raise ArchiveBehind for an old one."""
+    """Create a new (empty) archive at the newest revision; raise ArchiveBehind for an old one.
+
+    The common case (an archive already current) takes no lock. A new archive is created
+    under the schema lock, by whichever process gets it first."""
+    head = head_revision()
     with engine.connect() as connection:
         revision = current_revision(connection)
-    head = head_revision()
     if revision is None:
-        upgrade(engine)
-    elif revision != head:
+        with schema_lock(engine) as connection:
+            revision = current_revision(connection)
+            if revision is None:
+                revision = _upgrade(connection, "head")[1]
+    if revision != head:
         raise ArchiveBehind(
             f"the archive {engine.url.render_as_string(hide_password=True)} is at schema "
             f"revision {revision}, this tinbao needs {head}: run `tinbao db upgrade` "

@@ -79,9 +79,18 @@ def test_the_daemon_crawls_on_schedule_and_stops_on_sigterm(
         assert datetime.fromisoformat(start) >= datetime.fromisoformat(previous_end), runs
 
     log = log_file.read_text("utf-8")
-    assert log.count("crawl replica: started") == len(runs)
-    assert log.count("crawl replica: finished in ") == len(runs)
+    lines = [line for line in log.splitlines() if "tinbao.crawl: crawl replica:" in line]
+    assert len(lines) == len(runs), "one line per crawl"
+    assert all("finished in " in line and " log data/logs/replica/" in line for line in lines)
     assert "3 new" in log and "scheduling lock released" in log and "stopped" in log
+    # Each crawl's full output is in a file of its own, named on its row; none in the daemon's.
+    with sqlite3.connect(database) as db:
+        logs = [row[0] for row in db.execute(
+            "SELECT log_file FROM crawl_runs WHERE site = 'replica' ORDER BY id")]  # fmt: skip
+    assert len(set(logs)) == len(logs) >= len(runs)
+    for name in logs:
+        assert "Spider closed (finished)" in (tmp_path / name).read_text("utf-8")
+    assert "Spider closed" not in (tmp_path / "output.log").read_text("utf-8")
 
     # The schedule outlives the daemon; the lock does not.
     monkeypatch.setenv("TINBAO_SITES", str(sites))

@@ -22,15 +22,13 @@ from storage import (
     start_run,
 )
 from storage.daemon import (
-    DaemonBase,
     acquire_lock,
-    create_daemon_tables,
     latest_runs,
     lock_state,
-    newest_run_id,
     release_lock,
     settle_run,
 )
+from storage.models import DaemonLock
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -39,12 +37,11 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture
 def archive(engine: Engine) -> Iterator[Engine]:
-    """The conftest archive plus the daemon's tables, dropped again afterwards (the PostgreSQL
-    schema is shared by the whole session)."""
-    DaemonBase.metadata.drop_all(engine)
-    create_daemon_tables(engine)
+    """The conftest archive with no lock held (the PostgreSQL schema is shared by the whole
+    session)."""
+    with make_sessionmaker(engine).begin() as session:
+        session.query(DaemonLock).delete()
     yield engine
-    DaemonBase.metadata.drop_all(engine)
 
 
 def take(engine: Engine, holder: str, now: datetime) -> bool:
@@ -117,12 +114,11 @@ def test_a_standing_by_daemon_reports_the_holder(
 
 
 def test_the_row_of_a_killed_crawl_is_closed(session: Session) -> None:
-    before = newest_run_id(session)
-    start_run(session, "baolaocai", started_at=NOW)
-    mine = start_run(session, "baocantho", started_at=NOW)
+    start_run(session, "baocantho", started_at=NOW, holder="h:1:other")
+    mine = start_run(session, "baocantho", started_at=NOW, holder="h:2:mine")
     session.commit()
     end = NOW + timedelta(minutes=5)
-    run = settle_run(session, "baocantho", before, launched_at=NOW, ended_at=end,
+    run = settle_run(session, "baocantho", "mine", launched_at=NOW, ended_at=end,
                      status="killed: timeout")  # fmt: skip
     session.commit()
     assert run is not None and run.id == mine.id
@@ -130,15 +126,14 @@ def test_the_row_of_a_killed_crawl_is_closed(session: Session) -> None:
 
 
 def test_a_closed_row_is_kept_unless_overruled(session: Session) -> None:
-    before = newest_run_id(session)
-    run = start_run(session, "baocantho", started_at=NOW)
+    run = start_run(session, "baocantho", started_at=NOW, holder="h:2:mine")
     closed = NOW + timedelta(minutes=1)
     finish_run(session, run.id, finished_at=closed, status="shutdown", counts=RunCounts(7))
     session.commit()
-    kept = settle_run(session, "baocantho", before, launched_at=NOW, ended_at=NOW + HOUR,
+    kept = settle_run(session, "baocantho", "mine", launched_at=NOW, ended_at=NOW + HOUR,
                       status="killed: shutdown")  # fmt: skip
     assert kept is not None and (kept.status, kept.finished_at) == ("shutdown", closed)
-    overruled = settle_run(session, "baocantho", before, launched_at=NOW, ended_at=NOW + HOUR,
+    overruled = settle_run(session, "baocantho", "mine", launched_at=NOW, ended_at=NOW + HOUR,
                            status="killed: timeout", overrule=True)  # fmt: skip
     assert overruled is not None
     assert (overruled.status, overruled.finished_at, overruled.pages_fetched) == (
@@ -146,14 +141,16 @@ def test_a_closed_row_is_kept_unless_overruled(session: Session) -> None:
 
 
 def test_a_crawl_that_died_before_its_row_gets_one(session: Session) -> None:
-    before = newest_run_id(session)
-    assert settle_run(session, "baocantho", before, launched_at=NOW, ended_at=NOW,
+    start_run(session, "baocantho", started_at=NOW, holder="h:1:someone-else")
+    assert settle_run(session, "baocantho", "mine", launched_at=NOW, ended_at=NOW,
                       status="unclosed: exit 0", create=False) is None  # fmt: skip
-    run = settle_run(session, "baocantho", before, launched_at=NOW,
-                     ended_at=NOW + timedelta(seconds=2), status="crashed: exit 1")  # fmt: skip
+    run = settle_run(session, "baocantho", "mine", launched_at=NOW,
+                     ended_at=NOW + timedelta(seconds=2), status="crashed: exit 1",
+                     log_file="logs/x.log")  # fmt: skip
     session.commit()
     assert run is not None
-    assert (run.site, run.started_at, run.status) == ("baocantho", NOW, "crashed: exit 1")
+    assert (run.site, run.started_at, run.status, run.holder, run.log_file) == (
+        "baocantho", NOW, "crashed: exit 1", "?:?:mine", "logs/x.log")  # fmt: skip
 
 
 def test_latest_runs_is_each_sites_newest(session: Session) -> None:
@@ -171,6 +168,5 @@ def test_a_new_archive_has_no_runs(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
     create_schema(engine)
     with make_sessionmaker(engine)() as session:
-        assert newest_run_id(session) == 0
         assert latest_runs(session) == {}
     engine.dispose()

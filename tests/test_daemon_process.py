@@ -38,18 +38,20 @@ with open(sys.argv[1] + ".tmp", "w") as f:
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 time.sleep(float(sys.argv[3]))
 """
-# A crawl as the Scrapy extension records it: a 'running' row first, then argv[3] seconds of
+# A crawl as the Scrapy extensions record it: a 'running' row first (under the claim holder id
+# its supervisor gave it), then argv[3] seconds of
 # work, then exit status argv[4], closing the row as 'finished' first when argv[5] says so.
 FAKE_CRAWL = """
-import sqlite3, sys, time
+import os, socket, sqlite3, sys, time
 from datetime import datetime, UTC
 def now():
     return datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
 db = sqlite3.connect(sys.argv[1])
 row = db.execute(
     "INSERT INTO crawl_runs (site, started_at, status, pages_fetched, articles_new, "
-    "articles_updated, duplicates, errors) VALUES (?, ?, 'running', 5, 2, 0, 0, 0)",
-    (sys.argv[2], now())).lastrowid
+    "articles_updated, duplicates, errors, holder) VALUES (?, ?, 'running', 5, 2, 0, 0, 0, ?)",
+    (sys.argv[2], now(),
+     f"{socket.gethostname()}:{os.getpid()}:{os.environ['TINBAO_CLAIM_TOKEN']}")).lastrowid
 db.commit()
 time.sleep(float(sys.argv[3]))
 if sys.argv[5] == "close":
@@ -162,10 +164,9 @@ def test_a_hung_crawl_is_killed_and_its_row_closed(
     [(site, status, finished)] = rows(archive)
     assert (site, status) == ("baocantho", "killed: timeout") and finished is not None
     assert report.run is not None and report.run.status == "killed: timeout"
-    lines = [r.getMessage() for r in caplog.records]
-    assert lines[0] == "crawl baocantho: started"
-    assert lines[-1].startswith("crawl baocantho: killed: timeout in ")
-    assert lines[-1].endswith("5 pages, 2 new, 0 updated, 0 duplicates, 0 errors (run 1)")
+    [line] = [r.getMessage() for r in caplog.records]  # one line per crawl
+    assert line.startswith("crawl baocantho: killed: timeout in ")
+    assert line.endswith("5 pages, 2 new, 0 updated, 0 duplicates, 0 errors (run 1)")
 
 
 def test_a_crashed_crawl_leaves_a_closed_row(archive: Path) -> None:
@@ -270,7 +271,7 @@ def test_on_stop_a_running_crawl_may_finish_within_the_grace(archive: Path) -> N
         worker.join(timeout=10)
     finally:
         jobs.install(None)
-        daemon.engine.dispose()
+        daemon.close()
     assert [r[1] for r in rows(archive)] == ["finished"]
 
 
@@ -283,7 +284,7 @@ def test_on_stop_a_crawl_outliving_the_grace_is_stopped(archive: Path) -> None:
         worker.join(timeout=10)
     finally:
         jobs.install(None)
-        daemon.engine.dispose()
+        daemon.close()
     assert not worker.is_alive()
     assert time.monotonic() - started < 10
     assert [r[1] for r in rows(archive)] == ["killed: shutdown"]

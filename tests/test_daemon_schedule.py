@@ -65,14 +65,14 @@ def daemons(url: str, registry: Registry) -> Iterator[list[Daemon]]:
     for daemon in made:
         if daemon.scheduler.running:
             daemon.shutdown()
-        daemon.engine.dispose()
+        daemon.close()
 
 
 def make(
     made: list[Daemon], url: str, registry: Registry, *, sites: tuple[str, ...] = ("replica",)
 ) -> Daemon:
     settings = DaemonSettings(database_url=url, sites=sites, jitter=timedelta(0), lease=LEASE)
-    daemon = Daemon(settings, load=registry.load)
+    daemon = Daemon(settings, registry_file=registry.path)
     made.append(daemon)
     return daemon
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import sys
 import tracemalloc
@@ -107,6 +108,36 @@ class Terminal(io.StringIO):
         return True
 
 
+def test_an_interrupted_export_leaves_no_half_file(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o FILE is written beside FILE and renamed only when complete: an export stopped half
+    way (Ctrl-C here; kill -9 alike) leaves the previous FILE as it was, and no stray part."""
+    target = tmp_path / "out.jsonl"
+    target.write_text("the export of yesterday\n", "utf-8")
+
+    def half_then_interrupted(rows: Any, out: Any, progress: Any = None) -> int:
+        out.write(json.dumps(next(iter(rows)), default=str) + "\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("storage.export.write_jsonl", half_then_interrupted)
+    assert export(url, "--format", "jsonl", "-o", str(target)) == 130
+    assert target.read_text("utf-8") == "the export of yesterday\n"
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("tinbao.db")] == [
+        "out.jsonl"
+    ]
+    monkeypatch.undo()
+    assert export(url, "--format", "jsonl", "-o", str(target)) == 0
+    assert len(target.read_text("utf-8").splitlines()) == 4
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()  # not mkstemp's private mode
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_a_progress_bar_only_on_a_terminal(
     url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -116,9 +147,9 @@ def test_a_progress_bar_only_on_a_terminal(
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setattr("storage.export.BATCH", 2)  # a tick every 2 rows
     export(url, "--format", "csv", "-o", str(tmp_path / "b.csv"))
-    assert terminal.getvalue() == (
-        f"\r[{'#' * 15}{'-' * 15}]  50%  2 / 4 articles\r[{'#' * 30}] 100%  4 / 4 articles\n"
-    )
+    drawn = terminal.getvalue()  # tqdm's bar, from 0 to 4 of 4, and the line ended
+    assert "  0%|" in drawn and "| 0/4 [" in drawn and "100%|" in drawn and "| 4/4 [" in drawn
+    assert drawn.endswith("articles/s]\n"), drawn
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     terminal.truncate(0)
     export(url, "--format", "jsonl")  # the articles themselves go to the terminal: no bar

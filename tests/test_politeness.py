@@ -4,8 +4,9 @@ and a circuit breaker that ends a crawl of a site that keeps failing."""
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,14 @@ def test_backoff_doubles_up_to_its_cap() -> None:
 
 
 def crawl(
-    tmp_path: Path, server: ReplicaServer[ReplicaSite], **settings: str
+    tmp_path: Path, server: ReplicaServer[ReplicaSite], *, exit_status: int = 0, **settings: str
 ) -> tuple[int, list[RequestLog]]:
     sites = tmp_path / "sites.toml"
     sites.write_text(server.site.registry_toml(server.base_url), "utf-8")
     database = tmp_path / "archive.db"
     result = run_crawl("replica", sites_file=sites, database_url=f"sqlite:///{database}",
                        settings={"AUTOTHROTTLE_ENABLED": "0", **settings})  # fmt: skip
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == exit_status, result.log[-3000:]
     with sqlite3.connect(database) as connection:
         stored = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
     return int(stored), list(server.requests)
@@ -87,16 +88,25 @@ def test_failures_back_off_exponentially(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_the_circuit_breaker_ends_a_crawl_of_a_failing_site(tmp_path: Path) -> None:
+def test_the_circuit_breaker_ends_a_crawl_of_a_failing_site_at_once(tmp_path: Path) -> None:
+    """The crawl closes right after the breaker opens, exit status 1. It used to linger: the
+    requests queued in the download slot went out one per download delay, and retries waiting
+    out their backoff (5 s here) were sent once it expired; now both are dropped."""
     site = ReplicaSite(articles=100, sections=("thoi-su",))
     failing = {site.article(n).path: Fault("status", status=500) for n in range(100)}
     with ReplicaServer(site, faults=failing) as server:
-        stored, requests = crawl(tmp_path, server, RETRY_TIMES="0",
+        stored, requests = crawl(tmp_path, server, exit_status=1, DOWNLOAD_DELAY="0.3",
+                                 TINBAO_BACKOFF_BASE="5",
                                  TINBAO_CIRCUIT_BREAKER_FAILURES="5")  # fmt: skip
     assert stored == 0
-    # it stops soon after the fifth failure (requests already on their way still go out)
-    assert sum(1 for r in requests if r.target in failing) < 40
+    # the five failures, and what was on the wire when the fifth came back
+    assert sum(1 for r in requests if r.target in failing) <= 5 + 2
     with sqlite3.connect(tmp_path / "archive.db") as connection:
-        [(status, errors)] = connection.execute("SELECT status, errors FROM crawl_runs").fetchall()
+        [(status, errors, finished, stats)] = connection.execute(
+            "SELECT status, errors, finished_at, stats FROM crawl_runs"
+        ).fetchall()
     assert status == "circuit_breaker: 5 failures in a row"
-    assert errors >= 5
+    assert errors >= 5  # each failed article, its pending retry dropped, is counted as http_500
+    opened = datetime.fromisoformat(json.loads(stats)["tinbao/breaker/opened_at"])
+    closed = datetime.fromisoformat(finished).replace(tzinfo=UTC)
+    assert closed - opened < timedelta(seconds=3), (opened, closed)  # a pause would be 5 s

@@ -6,7 +6,7 @@ import json
 import logging
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,8 @@ from crawler.registry import load_registry
 from scheduler.cli import main, parser
 from scheduler.commands.daemon import settings_from
 from scheduler.logs import configure_logging
-from scheduler.store import make_scheduler
 from storage import RunCounts, finish_run, make_sessionmaker, open_archive, save_article, start_run
-from storage.daemon import acquire_lock, create_daemon_tables
+from storage.daemon import SavedRun, acquire_lock, save_schedule
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 MOVED = """
@@ -26,7 +25,7 @@ MOVED = """
 name = "Báo Hậu Giang"
 home = "https://baohaugiang.com.vn/"
 article_url = '-\\d+\\.html$'
-province = "Hậu Giang"
+province = "Cần Thơ"
 status = "moved:baocantho"
 """
 
@@ -44,7 +43,6 @@ def url(tmp_path: Path) -> str:
     a daemon holds the lock."""
     url = f"sqlite:///{tmp_path / 'a.db'}"
     engine = open_archive(url)
-    create_daemon_tables(engine)
     with make_sessionmaker(engine).begin() as session:
         run = start_run(session, "baocantho", started_at=NOW - timedelta(minutes=10))
         finish_run(session, run.id, finished_at=NOW - timedelta(minutes=8), status="finished",
@@ -52,12 +50,10 @@ def url(tmp_path: Path) -> str:
         article = Article(url="https://baocantho.com.vn/a-a1.html", title="Mùa lúa mới",
                           body="Đoạn một.", published_at=NOW)  # fmt: skip
         save_article(session, "baocantho", article, now=NOW - timedelta(minutes=9))
-        acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(minutes=5))
-    scheduler = make_scheduler(engine, max_concurrent=1)
-    scheduler.start(paused=True)
-    scheduler.add_job("scheduler.jobs:crawl_job", "interval", minutes=30, id="baocantho",
-                      args=["baocantho"], next_run_time=NOW + timedelta(minutes=20))  # fmt: skip
-    scheduler.shutdown()
+        acquire_lock(session, "host:42:abcdef", now=NOW, lease=timedelta(days=1))
+        label = "crawl baocantho every 30m (jitter 0s, grace 1800s)"
+        save_schedule(session, {"baocantho": SavedRun(label, NOW + timedelta(minutes=20))},
+                      now=NOW)  # fmt: skip
     engine.dispose()
     return url
 
@@ -67,8 +63,10 @@ def test_schedule_shows_next_and_last_runs(url: str, capsys: pytest.CaptureFixtu
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:3] == ["site", "status", "interval"]
     [cantho] = [line.split() for line in lines if line.startswith("baocantho ")]
-    when = (NOW + timedelta(minutes=20)).strftime("%Y-%m-%d %H:%M:%S").split()
-    last = (NOW - timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S").split()
+    assert lines[0].split()[3:6] == ["next", "run", "(UTC+7)"]  # Vietnam time, as everywhere
+    vietnam = timezone(timedelta(hours=7))
+    when = (NOW + timedelta(minutes=20)).astimezone(vietnam).strftime("%Y-%m-%d %H:%M:%S").split()
+    last = (NOW - timedelta(minutes=10)).astimezone(vietnam).strftime("%Y-%m-%d %H:%M:%S").split()
     assert cantho == ["baocantho", "active", "30m", *when, *last, "finished"]
     [moved] = [line for line in lines if line.startswith("baohaugiang ")]
     assert "moved:baocantho" in moved and "as baocantho" in moved
@@ -109,6 +107,7 @@ def test_status_is_1_and_says_why_when_a_site_is_not(
 
 
 def test_status_without_a_daemon_is_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    open_archive(f"sqlite:///{tmp_path / 'new.db'}").dispose()
     assert main(["--database-url", f"sqlite:///{tmp_path / 'new.db'}", "status"]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == (
         "daemon: none is scheduling (no live scheduling lock)"

@@ -106,7 +106,7 @@ SITES = """
 name = "Báo Hậu Giang"
 home = "https://baohaugiang.com.vn/"
 article_url = '-\\d+\\.html$'
-province = "Hậu Giang"
+province = "Cần Thơ"
 status = "moved:baocantho"
 
 [sites.baocantho]

@@ -56,7 +56,7 @@ def test_a_site_never_crawled_or_never_successfully_is_flagged() -> None:
     young = facts(first_run=NOW - HOUR, last_success=None, runs=[Run("running")])
     assert problems(young, NOW, T) == []
     old = facts(first_run=NOW - 4 * HOUR, last_success=None, runs=[Run("shutdown")])
-    assert problems(old, NOW, T) == ["no successful crawl yet"]
+    assert problems(old, NOW, T) == ["no successful crawl yet", "last crawl failed: shutdown"]
 
 
 def test_a_rising_error_rate_is_flagged() -> None:
@@ -71,6 +71,12 @@ def test_failed_crawls_count_as_all_errors() -> None:
     rates = recent_error_rates(facts(runs=runs), T)
     assert rates == pytest.approx((2 / 3, 0.0))
     assert "error rate rising" in problems(facts(runs=runs), NOW, T)[0]
+
+
+def test_a_site_whose_last_crawl_failed_is_flagged_at_once() -> None:
+    failed = facts(runs=[Run("running"), Run("failed: unreachable"), *[Run()] * 12])
+    assert problems(failed, NOW, T)[-1] == "last crawl failed: failed: unreachable"
+    assert problems(facts(runs=[Run("closespider_itemcount"), *[Run()] * 12]), NOW, T) == []
 
 
 def test_steady_errors_and_a_crawl_in_progress_are_not_rising() -> None:

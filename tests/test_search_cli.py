@@ -69,9 +69,11 @@ def test_filters(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert [json.loads(line)["site"] for line in out.splitlines()] == ["baodanang"]
 
 
-def test_nothing_found_is_exit_status_1(url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = search(url, capsys, "tam giac mach")
-    assert (status, out) == (1, "no article matches 'tam giac mach'\n")
+def test_nothing_found_is_no_error_but_says_so(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert search(url, capsys, "tam giac mach") == (0, "", "no article matches 'tam giac mach'\n")
+    assert search(url, capsys, "tam giac mach", "--json")[:2] == (0, "")
 
 
 @pytest.mark.parametrize(
@@ -82,7 +84,9 @@ def test_nothing_found_is_exit_status_1(url: str, capsys: pytest.CaptureFixture[
         (["da", "--since", "31/12/2026"], "--since takes a day"),
         (["da", "--since", "2026-12-01", "--until", "2026-11-01"], "is not before --until"),
         (["da", "--province", "Atlantis"], "no paper in the registry is of the province"),
-        (["da", "--limit", "0"], "--limit takes a positive number"),
+        (["da", "--limit", "0"], "argument --limit: takes a number above zero, not 0"),
+        (["da", "--limit", "-5"], "argument --limit: takes a number above zero, not -5"),
+        (["da", "--site", "baocanto"], "unknown site 'baocanto'; did you mean baocantho?"),
     ],
 )
 def test_mistakes_get_a_message_not_a_traceback(

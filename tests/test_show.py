@@ -35,8 +35,10 @@ def url(tmp_path: Path) -> str:
 
 
 def show(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The exit status and stdout, or stderr when stdout is empty."""
     status = main(["--database-url", url, "show", *args])
-    return status, capsys.readouterr().out
+    out, err = capsys.readouterr()
+    return status, out or err
 
 
 def test_by_id_url_or_alias(url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -46,6 +48,28 @@ def test_by_id_url_or_alias(url: str, capsys: pytest.CaptureFixture[str]) -> Non
     assert by_id == by_url == by_alias
     assert by_id.startswith("Bình Dương phát triển công nghiệp\n\nTỉnh Bình Dương thu hút")
     assert by_id.endswith(f"\n\nĐỖ TRỌNG\n\nNguồn Bình Dương: {BINH_DUONG.url}\n")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "https://baodanang.vn/mua-lon-a1.html?utm_source=facebook&fbclid=IwAR0",  # tracking
+        "https://baodanang.vn/mua-lon-a1.html#binh-luan",  # a fragment
+        "http://baodanang.vn/mua-lon-a1.html",  # http for https
+        "https://www.baodanang.vn/mua-lon-a1.html",  # www.
+        "https://m.baodanang.vn/mua-lon-a1.html",  # the mobile site
+        "https://baodanang.vn/amp/mua-lon-a1.html",  # AMP
+        "  HTTPS://BAODANANG.VN/mua-lon-a1.html  ",  # as pasted
+    ],
+)
+def test_by_any_spelling_of_its_url(
+    url: str, capsys: pytest.CaptureFixture[str], spelling: str
+) -> None:
+    """The README promises it: the same page under any URL the archive treats as the same."""
+    assert DA_NANG.url == "https://baodanang.vn/mua-lon-a1.html"
+    status, out = show(url, capsys, spelling)
+    assert status == 0 and out.startswith(DA_NANG.title + "\n"), out
+    assert show(url, capsys, "https://baodanang.vn/mua-nho-a1.html")[0] == 1  # another page
 
 
 def test_the_reader_layout(url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,12 +1,15 @@
 """Record every crawl in the archive's `crawl_runs` table, from its start to how it ended.
 
 The row is written when the spider opens (status "running"), so a crawl that is killed still
-leaves a trace, and completed with the crawl's counts when it closes.
+leaves a trace, and completed with the crawl's counts when it closes; its status is the close
+reason, whose exit status crawler/outcome.py defines. `summary_line` says the same in one line
+for the person or the daemon that started the crawl.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,9 +17,12 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.outcome import MEANING, exit_code
+from crawler.supervised import holder_for
 from storage import RunCounts, finish_run, make_sessionmaker, open_archive, start_run
 
 logger = logging.getLogger(__name__)
+ERRORS = "tinbao/errors/"
 
 
 class RecordCrawlRun:
@@ -38,7 +44,8 @@ class RecordCrawlRun:
         engine = open_archive(self.database_url)
         try:
             with make_sessionmaker(engine).begin() as session:
-                run = start_run(session, spider.name, started_at=datetime.now(UTC))
+                holder = holder_for(self.crawler, self.crawler.settings.get("TINBAO_CLAIM_TOKEN"))
+                run = start_run(session, spider.name, started_at=datetime.now(UTC), holder=holder)
                 self.run_id = run.id
         finally:
             engine.dispose()
@@ -48,7 +55,6 @@ class RecordCrawlRun:
             return
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        counts = run_counts(stats)
         engine = open_archive(self.database_url)
         try:
             with make_sessionmaker(engine).begin() as session:
@@ -57,21 +63,17 @@ class RecordCrawlRun:
                     self.run_id,
                     finished_at=datetime.now(UTC),
                     status=reason,
-                    counts=counts,
+                    counts=run_counts(stats),
                     stats={k: v for k, v in stats.items() if k.startswith("tinbao/")},
                 )
         finally:
             engine.dispose()
-        logger.info(
-            "crawl of %s %s: %d pages, %d new, %d updated, %d duplicates, %d errors",
-            spider.name, reason, counts.pages_fetched, counts.articles_new,
-            counts.articles_updated, counts.duplicates, counts.errors,
-        )  # fmt: skip
+        logger.info("crawl of %s recorded as run %d (%s)", spider.name, self.run_id, reason)
 
 
-def run_counts(stats: dict[str, Any]) -> RunCounts:
+def run_counts(stats: Mapping[str, Any]) -> RunCounts:
     """The crawl_runs counters from Scrapy's stats."""
-    errors = sum(v for k, v in stats.items() if k.startswith("tinbao/errors/"))
+    errors = sum(v for k, v in stats.items() if k.startswith(ERRORS))
     return RunCounts(
         pages_fetched=int(stats.get("downloader/response_count", 0)),
         articles_new=int(stats.get("tinbao/articles/new", 0)),
@@ -79,3 +81,36 @@ def run_counts(stats: dict[str, Any]) -> RunCounts:
         duplicates=int(stats.get("tinbao/articles/duplicate", 0)),
         errors=int(errors + stats.get("spider_exceptions/count", 0)),
     )
+
+
+def error_kinds(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Errors by kind, the most frequent first: {"timeout": 3, "http_404": 1}."""
+    kinds = {k.removeprefix(ERRORS): int(v) for k, v in stats.items() if k.startswith(ERRORS)}
+    if stats.get("spider_exceptions/count"):
+        kinds["spider_exception"] = int(stats["spider_exceptions/count"])
+    return dict(sorted(kinds.items(), key=lambda item: (-item[1], item[0])))
+
+
+def summary_line(site: str, reason: str | None, stats: Mapping[str, Any]) -> str:
+    """What a crawl did, in one line: "crawl of baocantho finished in 2m05s: 412 pages, 37 new,
+    2 updated, 1 duplicates, 3 errors (http_404 2, timeout 1); exit 0 (completed)"."""
+    counts = run_counts(stats)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in error_kinds(stats).items())
+    code = exit_code(reason)
+    return (
+        f"crawl of {site} {reason or 'never closed'} in "
+        f"{duration(float(stats.get('elapsed_time_seconds', 0)))}: {counts.pages_fetched} pages, "
+        f"{counts.articles_new} new, {counts.articles_updated} updated, {counts.duplicates} "
+        f"duplicates, {counts.errors} errors{f' ({kinds})' if kinds else ''}; "
+        f"exit {code} ({MEANING[code]})"
+    )
+
+
+def duration(seconds: float) -> str:
+    """ "45s", "2m05s", "1h02m"."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"

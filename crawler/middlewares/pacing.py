@@ -3,19 +3,24 @@ two requests to a host, and pauses of the whole host — asked for by the server
 chosen after a failure (exponential backoff; see retry.py).
 
 Other components ask for a pause by sending the `pause_host` signal, so none of them needs a
-reference to this middleware.
+reference to this middleware. When the crawl is ending (crawler/ending.py), requests waiting
+out a pause stop waiting and are dropped, and no new one starts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.ending import ENDING, crawl_ending
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +36,10 @@ class HostPacing:
         self.max_delay = crawler.settings.getfloat("TINBAO_MAX_CRAWL_DELAY", 60.0)
         self.spacing: dict[str, float] = {}
         self.next_start: dict[str, float] = {}
+        self.ending: asyncio.Event | None = None  # made in the event loop, on first use
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.pause, signal=pause_host)
+        crawler.signals.connect(self.crawl_ending, signal=crawl_ending)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostPacing:
@@ -53,15 +60,27 @@ class HostPacing:
             self.next_start[netloc] = until
             logger.info("pausing %s for %.1fs (%s)", netloc, seconds, reason)
 
+    def crawl_ending(self, reason: str) -> None:
+        self._ending().set()
+
     async def process_request(self, request: Request) -> None:
         if request.meta.get("dont_obey_robotstxt"):
             return  # robots.txt itself, fetched before anything else
+        ending = self._ending()
         netloc = urlparse_cached(request).netloc
         now = time.monotonic()
         start = max(now, self.next_start.get(netloc, 0.0))
         self.next_start[netloc] = start + self.spacing.get(netloc, 0.0)
-        if start > now:
-            await asyncio.sleep(start - now)
+        if start > now and not ending.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ending.wait(), start - now)
+        if ending.is_set():
+            raise IgnoreRequest(ENDING)
+
+    def _ending(self) -> asyncio.Event:
+        if self.ending is None:
+            self.ending = asyncio.Event()
+        return self.ending
 
     def _count(self, name: str, value: int) -> None:
         assert self.crawler.stats is not None

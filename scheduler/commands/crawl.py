@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crawler.registry import load_registry
+from crawler.registry import load_registry, unknown_site
 from scheduler import runner
 from scheduler.commands.common import UsageError, pairs
 
@@ -25,9 +25,11 @@ def add_site_and_settings(parser: argparse.ArgumentParser) -> None:
 
 
 def crawl(options: argparse.Namespace, arguments: dict[str, str]) -> int:
-    """Crawl `options.site` now with the given spider arguments; the crawl's exit status."""
-    if options.site not in load_registry():
-        raise UsageError(f"unknown site {options.site!r}; `tinbao sites` lists the registry")
+    """Crawl `options.site` now with the given spider arguments; the crawl's exit status (0
+    completed, 1 failed, 2 usage error: crawler/outcome.py)."""
+    registry = load_registry()
+    if options.site not in registry:
+        raise UsageError(unknown_site(options.site, registry))
     settings = pairs(options.settings, "-s")
     if options.database_url:
         settings["TINBAO_DATABASE_URL"] = options.database_url

@@ -81,6 +81,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="NAME=VALUE",
         help="Scrapy setting for every crawl, e.g. LOG_LEVEL=WARNING",
     )
+    add(
+        "--crawl-logs",
+        default="data/logs",
+        metavar="DIR",
+        help="each crawl's full output goes to DIR/<site>/<time>-<id>.log, its path on its "
+        "crawl_runs row (default data/logs; '-': the daemon's stderr)",
+    )
     add("--log-file", type=Path, help="also log to this file, rotated by size")
     add(
         "--log-max-bytes",
@@ -127,6 +134,7 @@ def settings_from(options: argparse.Namespace) -> DaemonSettings:
         misfire_grace=options.misfire_grace,
         lease=options.lease,
         crawl_settings=pairs(options.crawl_settings, "--crawl-setting"),
+        crawl_log_dir=None if options.crawl_logs == "-" else Path(options.crawl_logs),
     )
 
 

@@ -8,6 +8,7 @@ import sys
 from sqlalchemy import Engine, func, select, text
 
 from storage import database_url, head_revision, make_engine, make_sessionmaker, upgrade
+from storage.existing import NoArchive, check_exists
 from storage.models import Article
 from storage.schema import current_revision
 from storage.stories import assign_unassigned
@@ -64,13 +65,18 @@ def _analyze(engine: Engine) -> None:
 
 
 def run_status(options: argparse.Namespace) -> int:
-    engine = make_engine(database_url(options.database_url))
+    """The archive's revision; exit status 1 when it is behind (or there is no archive)."""
+    url = database_url(options.database_url)
+    shown = check_exists(url)  # a missing or empty file: NoArchive, nothing created
+    engine = make_engine(url)
     try:
         with engine.connect() as connection:
             revision = current_revision(connection)
     finally:
         engine.dispose()
+    if revision is None:
+        raise NoArchive(f"{shown} holds no tinbao archive (no articles table)")
     head = head_revision()
-    state = "up to date" if revision == head else "new" if revision is None else "behind"
-    print(f"schema revision {revision or 'none'} (this tinbao: {head}): {state}")
-    return 0 if revision in (head, None) else 1
+    state = "up to date" if revision == head else "behind: run `tinbao db upgrade`"
+    print(f"schema revision {revision} (this tinbao: {head}): {state}")
+    return 0 if revision == head else 1

@@ -2,7 +2,9 @@
 a file in constant memory; a progress bar on stderr when it is a terminal.
 
 Atom feeds are per site (`--site`), per province (`--province`) or of the whole selection,
-newest first; the other formats are in id order.
+newest first; the other formats are in id order. `-o FILE` is written to a temporary file
+beside it, renamed over FILE only once complete: an export that fails or is killed never leaves
+a truncated FILE (nor replaces a good one).
 """
 
 from __future__ import annotations
@@ -10,24 +12,26 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.registry import Site, load_registry
-from scheduler.commands.common import UsageError, progress_bar
+from scheduler.commands.common import UsageError, positive_int, progress_bar, reading, say
 from scheduler.commands.selection import (
     Selection,
     add_selection_arguments,
+    check_selection,
     province_key,
     selection,
 )
-from storage import Article, database_url, make_sessionmaker, open_archive
+from storage import Article, make_sessionmaker
 from storage import export as archive
 from storage.atom import Feed, write_atom
 from storage.parquet import MissingPyarrow, write_parquet
@@ -39,40 +43,74 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser("export", help="export articles: JSON lines, CSV, Parquet, Atom")
     parser.add_argument("--format", required=True, choices=FORMATS, help="the output format")
     add_selection_arguments(parser)
-    parser.add_argument("--limit", type=int, help="at most this many articles")
+    parser.add_argument("--limit", type=positive_int, help="at most this many articles")
     parser.add_argument("--output", "-o", help="write to this file (default: stdout)")
     parser.set_defaults(handler=run)
 
 
 def run(options: argparse.Namespace) -> int:
     chosen = selection(options)
-    if options.limit is not None and options.limit < 1:
-        raise UsageError(f"--limit takes a positive number, not {options.limit}")
     to_stdout = options.output in (None, "-")
     if options.format == "parquet" and to_stdout and sys.stdout.isatty():
         raise UsageError("Parquet is binary: give --output FILE or redirect stdout")
+    if not to_stdout:
+        check_target(options.output)
     wanted = archive.Selection(chosen.sites, chosen.since, chosen.until, options.limit)
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)
     try:
+        check_selection(options, engine)
         with make_sessionmaker(engine)() as session, ExitStack() as stack:
             progress = progress_bar(session, wanted, to_stdout=to_stdout)
+            if progress is not None:
+                stack.callback(progress.close)
             if options.format == "parquet":
                 binary = stack.enter_context(_binary_output(options.output))
                 count = write_parquet(archive.iter_articles(session, wanted), binary, progress)
             else:
                 out = stack.enter_context(_text_output(options.output))
                 count = _write_text(options, session, chosen, wanted, out, progress)
+            if progress is not None:
+                progress(count)
     except MissingPyarrow as exc:
         raise UsageError(str(exc)) from exc
-    except BrokenPipeError:  # `tinbao export ... | head`: the reader has had enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
     finally:
         engine.dispose()
-    if progress is not None:
-        progress(count)
-        print(file=sys.stderr)
+    if not count:
+        say("no article matches the selection")
     return 0
+
+
+def check_target(path: str) -> None:
+    """UsageError for an output path that cannot be a file: a folder, or in a missing one."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"--output {path!r} is a folder: name a file in it")
+    if not target.parent.is_dir():
+        raise UsageError(f"--output {path!r}: there is no folder {str(target.parent)!r}")
+
+
+@contextmanager
+def _complete_file(path: str, mode: str, **kwargs: object) -> Iterator[IO[Any]]:
+    """A file written beside `path` and renamed to it only when the block ends normally."""
+    target = Path(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                             dir=target.parent)  # fmt: skip
+    try:
+        with os.fdopen(descriptor, mode, **kwargs) as out:  # type: ignore[call-overload]
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes it private; the target is not
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
@@ -80,7 +118,7 @@ def _text_output(path: str | None) -> Iterator[IO[str]]:
     if path in (None, "-"):
         yield sys.stdout
         return
-    with Path(path).open("w", encoding="utf-8", newline="") as out:
+    with _complete_file(path, "w", encoding="utf-8", newline="") as out:
         yield out
 
 
@@ -89,7 +127,7 @@ def _binary_output(path: str | None) -> Iterator[IO[bytes]]:
     if path in (None, "-"):
         yield sys.stdout.buffer
         return
-    with Path(path).open("wb") as out:
+    with _complete_file(path, "wb") as out:
         yield out
 
 

@@ -23,7 +23,7 @@ from crawler.importing.run import BATCH, Importer, ImportFailed
 from crawler.importing.sources import file_source
 from crawler.middlewares.capture import warc_folder
 from crawler.registry import load_registry
-from scheduler.commands.common import UsageError
+from scheduler.commands.common import UsageError, check_sites, positive_int
 from storage import database_url, make_sessionmaker, open_archive
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -44,10 +44,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="only this registry site (repeatable; default: every site)",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=int, metavar="N", help="extraction processes (default: one per core)"
-    )
+        "--workers", type=positive_int, metavar="N",
+        help="extraction processes (default: one per core)",
+    )  # fmt: skip
     parser.add_argument(
-        "--batch", type=int, default=BATCH, metavar="N",
+        "--batch", type=positive_int, default=BATCH, metavar="N",
         help=f"articles saved per transaction (default {BATCH})",
     )  # fmt: skip
     parser.add_argument(
@@ -60,13 +61,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(options: argparse.Namespace) -> int:
     registry = load_registry()
     sites = tuple(options.site or ())
-    unknown = [key for key in sites if key not in registry]
-    if unknown:
-        raise UsageError(f"unknown site {unknown[0]!r} (see `tinbao sites`)")
-    if options.workers is not None and options.workers < 1:
-        raise UsageError("--workers must be 1 or more")
-    if options.batch < 1:
-        raise UsageError("--batch must be 1 or more")
+    check_sites(sites)
     if not options.paths and not options.cc_news:
         raise UsageError("give WARC/ARC files or folders, or --cc-news YYYY-MM")
     if options.cc_news and not MONTH.match(options.cc_news):

@@ -13,15 +13,14 @@ when an article failed, else 0 (a skipped article is no failure).
 from __future__ import annotations
 
 import argparse
-import sys
 
 from crawler.middlewares.capture import warc_folder
 from crawler.reextract import reextract
 from crawler.registry import load_registry
-from scheduler.commands.common import UsageError, progress_bar
-from scheduler.commands.selection import add_selection_arguments, selection
-from storage import database_url, make_sessionmaker, open_archive
+from scheduler.commands.common import UsageError, progress_bar, reading
+from scheduler.commands.selection import add_selection_arguments, check_selection, selection
 from storage import export as archive
+from storage import make_sessionmaker
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,15 +43,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(options: argparse.Namespace) -> int:
     chosen = selection(options)
     registry = load_registry()
-    unknown = [key for key in chosen.sites or () if key not in registry]
-    if unknown:
-        raise UsageError(f"unknown site {unknown[0]!r} (see `tinbao sites`)")
     folder = warc_folder(options.warc_dir)
     if not folder.is_dir():
         raise UsageError(f"no WARC folder {str(folder)!r}: give --warc-dir or TINBAO_WARC_DIR")
     wanted = archive.Selection(chosen.sites, chosen.since, chosen.until)
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)  # nothing to re-extract where there is no archive
     try:
+        check_selection(options, engine)
         sessions = make_sessionmaker(engine)
         with sessions() as session:
             # the summary is written after the bar is done: stdout may be the same terminal
@@ -62,7 +59,7 @@ def run(options: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if progress is not None:
-        print(file=sys.stderr)  # end the progress line
+        progress.close()
     print(counts.summary() + (" (dry run: nothing was changed)" if options.dry_run else ""))
     if counts.without_raw:
         print(f"{counts.without_raw} selected articles have no raw page (stored before raw pages "

@@ -6,15 +6,16 @@ import argparse
 from datetime import datetime
 
 from crawler.registry import Site, load_registry
-from scheduler.commands.common import json_line, table
+from scheduler.commands.common import json_line, reading, table
+from scheduler.commands.selection import local
 from scheduler.daemon import utc_now
 from scheduler.plan import wanted
 from scheduler.store import stored_jobs
-from storage import database_url, make_sessionmaker, open_archive
-from storage.daemon import LockState, create_daemon_tables, latest_runs, lock_state
+from storage import make_sessionmaker
+from storage.daemon import LockState, latest_runs, lock_state
 from storage.models import CrawlRun
 
-HEADERS = ["site", "status", "interval", "next run (UTC)", "last run (UTC)", "last status"]
+HEADERS = ["site", "status", "interval", "next run (UTC+7)", "last run (UTC+7)", "last status"]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,9 +26,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(options: argparse.Namespace) -> int:
     registry = load_registry()
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)
     try:
-        create_daemon_tables(engine)
         jobs = stored_jobs(engine)
         with make_sessionmaker(engine)() as session:
             latest = latest_runs(session)
@@ -69,7 +69,7 @@ def record(
 def daemon_line(lock: LockState | None, now: datetime) -> str:
     if lock is None or not lock.is_live(now):
         return "daemon: none is scheduling (no live scheduling lock)"
-    return f"daemon: {lock.holder}, scheduling since {_when(lock.acquired_at)} UTC"
+    return f"daemon: {lock.holder}, scheduling since {_when(lock.acquired_at)} (UTC+7)"
 
 
 def _next(item: dict[str, object]) -> str:
@@ -81,4 +81,4 @@ def _next(item: dict[str, object]) -> str:
 
 
 def _when(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else "-"
+    return local(value, "%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else "-"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from scheduler.commands.common import UsageError, json_line, table
-from scheduler.commands.selection import add_selection_arguments, local, selection
-from storage import QueryError, database_url, make_sessionmaker, open_archive, search_articles
+from scheduler.commands.common import UsageError, json_line, positive_int, reading, say, table
+from scheduler.commands.selection import add_selection_arguments, check_selection, local, selection
+from storage import QueryError, make_sessionmaker, search_articles
 
 HEADERS = ["id", "published (UTC+7)", "site", "title"]
 TITLE_WIDTH = 80
@@ -26,18 +26,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("query", nargs="+", help="what to look for")
     add_selection_arguments(parser)
-    parser.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    parser.add_argument("--limit", type=positive_int, default=20,
+                        help="how many results (default 20)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
 
 
 def run(options: argparse.Namespace) -> int:
-    if options.limit < 1:
-        raise UsageError(f"--limit takes a positive number, not {options.limit}")
     chosen = selection(options)
     query = " ".join(options.query)
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)
     try:
+        check_selection(options, engine)
         with make_sessionmaker(engine)() as session:
             hits = search_articles(
                 session, query, now=datetime.now(UTC), sites=chosen.sites,
@@ -47,13 +47,13 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     finally:
         engine.dispose()
+    if not hits:
+        say(f"no article matches {query!r}")
+        return 0
     if options.json:
         for hit in hits:
             print(json_line({field: getattr(hit, field) for field in hit.__dataclass_fields__}))
-        return 0 if hits else 1
-    if not hits:
-        print(f"no article matches {query!r}")
-        return 1
+        return 0
     rows = [[str(h.id), local(h.published_at), h.site, _shorten(h.title)] for h in hits]
     print(table(HEADERS, rows))
     print(f"\n{len(hits)} articles; `tinbao show ID` prints one")

@@ -12,9 +12,11 @@ import argparse
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
+from sqlalchemy import Engine
+
 from crawler.provinces import fold
 from crawler.registry import load_registry
-from scheduler.commands.common import UsageError
+from scheduler.commands.common import UsageError, check_sites
 
 VIETNAM = timezone(timedelta(hours=7), "UTC+7")
 
@@ -63,6 +65,12 @@ def selection(options: argparse.Namespace) -> Selection:
     return Selection(sites, since, until)
 
 
+def check_selection(options: argparse.Namespace, engine: Engine) -> None:
+    """UsageError for a --site key neither the registry nor the archive knows: a typo must
+    not answer "nothing"."""
+    check_sites(options.site or (), engine)
+
+
 def province_key(name: str) -> str:
     """A province's name as users may type it: "ho chi minh", "TP Hồ Chí Minh", "Đà Nẵng"."""
     folded = fold(name)
@@ -89,5 +97,9 @@ def parse_time(value: str, flag: str, *, end: bool = False) -> datetime:
 
 
 def local(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time shown in Vietnam time; "-" for none."""
-    return moment.astimezone(VIETNAM).strftime(pattern) if moment is not None else "-"
+    """A stored (UTC) time shown in Vietnam time, as every command shows times (its column
+    says "UTC+7"; `--json` gives ISO 8601 with the offset); "-" for none."""
+    if moment is None:
+        return "-"
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM).strftime(pattern)

@@ -13,9 +13,10 @@ import argparse
 from collections.abc import Mapping
 
 from crawler.registry import load_registry
-from scheduler.commands.common import json_line, table
+from crawler.urls import url_key
+from scheduler.commands.common import json_line, reading, say, table
 from scheduler.commands.selection import local
-from storage import Article, database_url, make_sessionmaker, open_archive
+from storage import Article, make_sessionmaker
 from storage.reading import find_article
 from storage.stories import copies
 
@@ -26,7 +27,8 @@ FIELDS = ("id", "site", "url", "title", "lead", "body", "authors", "published_at
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("show", help="print one article as a reader sees it")
-    parser.add_argument("article", help="its id (from tinbao search) or any of its URLs")
+    parser.add_argument("article", help="its id (from tinbao search) or any of its URLs, in any "
+                        "spelling (tracking parameters, http/https, www./m., AMP)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="the stored record as JSON")
     parser.add_argument(
         "--copies",
@@ -38,15 +40,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(options: argparse.Namespace) -> int:
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)
     try:
         with make_sessionmaker(engine)() as session:
-            article = find_article(session, options.article)
+            article = find_article(session, options.article, same_page=url_key)
             members = copies(session, article) if article is not None and options.copies else []
     finally:
         engine.dispose()
     if article is None:
-        print(f"no article in the archive has the id or URL {options.article!r}")
+        say(f"no article in the archive has the id or URL {options.article!r}")
         return 1
     if options.copies:
         rows = [[str(a.id), local(a.published_at), a.site, a.url] for a in members]

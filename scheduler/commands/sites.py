@@ -30,7 +30,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(options: argparse.Namespace) -> int:
     if options.status is not None and options.status not in STATUSES:
         raise UsageError(f"--status takes one of {', '.join(STATUSES)}, not {options.status!r}")
-    sites = [site for site in load_registry().values() if _wanted(site, options)]
+    registry = load_registry()
+    sites = [site for site in registry.values() if _wanted(site, options)]
+    if options.province is not None and not any(
+        _of_province(s, options) for s in registry.values()
+    ):
+        raise UsageError(
+            f"no paper in the registry is of the province {options.province!r}; provinces are "
+            "named as in `tinbao sites`, tone marks optional"
+        )
     if options.json:
         for site in sites:
             print(json_line(record(site)))
@@ -49,10 +57,12 @@ def _wanted(site: Site, options: argparse.Namespace) -> bool:
         return False
     if options.unverified and site.verified:
         return False
-    if options.province is not None:
-        wanted = fold(options.province)
-        return wanted in (fold(site.province), fold(site.province_before))
-    return True
+    return options.province is None or _of_province(site, options)
+
+
+def _of_province(site: Site, options: argparse.Namespace) -> bool:
+    wanted = fold(options.province)
+    return wanted in (fold(site.province), fold(site.province_before))
 
 
 def record(site: Site) -> dict[str, object]:

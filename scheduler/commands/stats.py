@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from scheduler.commands.common import json_line, table
+from scheduler.commands.common import json_line, reading, say, table
 from scheduler.commands.selection import local
-from storage import database_url, make_sessionmaker, open_archive
+from storage import make_sessionmaker
 from storage.stats import site_stats
 
 HEADERS = ["site", "articles", "newest (UTC+7)", "gone", "crawls", "last crawl (UTC+7)",
@@ -24,18 +24,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(options: argparse.Namespace) -> int:
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)
     try:
         with make_sessionmaker(engine)() as session:
             sites = site_stats(session)
     finally:
         engine.dispose()
+    if not sites:
+        say("the archive is empty: no articles, no crawls")
+        return 0
     if options.json:
         for site in sites:
             print(json_line(asdict(site)))
-        return 0
-    if not sites:
-        print("the archive is empty: no articles, no crawls")
         return 0
     rows = [
         [s.site, f"{s.articles:,}", local(s.newest), f"{s.gone:,}", f"{s.crawls:,}",

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
 from crawler.registry import load_registry
-from scheduler.commands.common import json_line, table
+from scheduler.commands.common import json_line, positive_float, reading, table
 from scheduler.commands.schedule import daemon_line
+from scheduler.commands.selection import local
 from scheduler.daemon import utc_now
 from scheduler.health import SiteFacts, Thresholds, gather, problems, recent_error_rates
 from scheduler.plan import wanted
-from storage import database_url, make_sessionmaker, open_archive
-from storage.daemon import create_daemon_tables, lock_state
+from storage import make_sessionmaker
+from storage.claims import settle_lost_runs
+from storage.daemon import lock_state
 
-HEADERS = ["site", "last success (UTC)", "error rate", "last new article (UTC)", "health"]
+HEADERS = ["site", "last success (UTC+7)", "error rate", "last new article (UTC+7)", "health"]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("status", help="health: stale sites, rising errors, no news")
-    parser.add_argument("--quiet-days", type=float, default=Thresholds.quiet_days, metavar="N",
+    parser.add_argument("--quiet-days", type=positive_float, default=Thresholds.quiet_days,
+                        metavar="N",
                         help="flag a site with no new article for N days (default 3)")  # fmt: skip
-    parser.add_argument("--stale-intervals", type=float, default=Thresholds.stale_intervals,
-                        metavar="N", help="flag a site whose last successful crawl is older "
-                        "than N intervals (default 3)")  # fmt: skip
+    parser.add_argument("--stale-intervals", type=positive_float,
+                        default=Thresholds.stale_intervals, metavar="N",
+                        help="flag a site whose last successful crawl is older than N intervals "
+                        "(default 3)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
 
@@ -32,10 +37,10 @@ def run(options: argparse.Namespace) -> int:
                             stale_intervals=options.stale_intervals)  # fmt: skip
     sites = wanted(load_registry())
     now = utc_now()
-    engine = open_archive(database_url(options.database_url))
+    engine = reading(options)
     try:
-        create_daemon_tables(engine)
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine).begin() as session:
+            settle_lost_runs(session, now=now)  # a crawl whose process is gone: crashed: lost
             facts = gather(session, sites, now, thresholds)
             lock = lock_state(session)
     finally:
@@ -71,4 +76,4 @@ def _rate(facts: SiteFacts, thresholds: Thresholds) -> str:
 
 
 def _when(value: object) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "-"
+    return local(value) if isinstance(value, datetime) else "-"

@@ -17,15 +17,14 @@ from crawler.importing.wayback import Endpoints, WaybackError
 from crawler.importing.wayback_backfill import WaybackBackfill
 from crawler.middlewares.capture import warc_folder
 from crawler.registry import load_registry
-from scheduler.commands.common import UsageError
+from scheduler.commands.common import check_sites
 from storage import database_url, make_sessionmaker, open_archive
 
 
 def run_wayback(options: argparse.Namespace) -> int:
     registry = load_registry()
-    site = registry.get(options.site)
-    if site is None:
-        raise UsageError(f"unknown site {options.site!r} (see `tinbao sites`)")
+    check_sites([options.site])
+    site = registry[options.site]
     engine = open_archive(database_url(options.database_url))
     sessions = make_sessionmaker(engine)
     tell = _progress if sys.stderr.isatty() else None

@@ -2,7 +2,7 @@
 Wayback backfill chose; article_urls.origin: where a sighting came from when not a crawl
 
 Revision ID: 0016
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.models
 
 revision: str = '0016'
-down_revision: str | None = '0007'
+down_revision: str | None = '0008'
 branch_labels: str | None = None
 depends_on: str | None = None
 

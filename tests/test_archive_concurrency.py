@@ -1,0 +1,146 @@
+"""Many processes opening a new archive at once all succeed: its creation is serialised (SQLite
+`BEGIN IMMEDIATE`, a PostgreSQL advisory lock), and the processes that waited find it created.
+Two writers of one URL's HTTP validators no longer collide on its primary key."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from storage import (
+    HttpValidator,
+    Validators,
+    head_revision,
+    make_engine,
+    make_sessionmaker,
+    open_archive,
+    start_run,
+    store_validators,
+)
+from storage.schema import current_revision
+from tests.conftest import POSTGRES_URL
+
+OPENERS = 20
+T = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+def open_and_record(url: str, barrier: Barrier, results: Any) -> None:
+    """What a crawl does first: open the archive, write its crawl_runs row."""
+    barrier.wait()
+    try:
+        engine = open_archive(url)
+        with make_sessionmaker(engine).begin() as session:
+            start_run(session, "replica", started_at=datetime.now(UTC))
+        engine.dispose()
+        results.put("ok")
+    except Exception as exc:  # reported to the test, which shows it
+        results.put(f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
+def open_all_at_once(url: str) -> list[str]:
+    context = multiprocessing.get_context("fork")  # storage is imported already: fast starts
+    barrier, results = context.Barrier(OPENERS), context.Queue()
+    workers = [
+        context.Process(target=open_and_record, args=(url, barrier, results))
+        for _ in range(OPENERS)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    return outcomes
+
+
+def assert_one_current_archive(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            assert current_revision(connection) == head_revision()
+            assert connection.scalar(text("SELECT count(*) FROM crawl_runs")) == OPENERS
+    finally:
+        engine.dispose()
+
+
+def test_twenty_processes_open_a_new_sqlite_archive_at_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    outcomes = open_all_at_once(url)
+    assert outcomes == ["ok"] * OPENERS, sorted(set(outcomes))
+    assert_one_current_archive(url)
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_schema: str) -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema of its own."""
+    schema = f"{postgres_schema}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_twenty_processes_open_an_empty_postgresql_archive_at_once(
+    empty_postgres_url: str,
+) -> None:
+    outcomes = open_all_at_once(empty_postgres_url)
+    assert outcomes == ["ok"] * OPENERS, sorted(set(outcomes))
+    assert_one_current_archive(empty_postgres_url)
+
+
+def lock_waiters(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            )
+            or 0
+        )
+
+
+@pytest.mark.postgres
+def test_two_crawls_storing_one_urls_validators_do_not_collide(empty_postgres_url: str) -> None:
+    engine = open_archive(empty_postgres_url)
+    feed = "https://baocantho.com.vn/rss/home.rss"
+    sessions = make_sessionmaker(engine)
+    errors: list[BaseException] = []
+
+    def other_crawl() -> None:
+        try:
+            with sessions.begin() as session:
+                store_validators(session, {feed: Validators(etag='"b"')}, now=T)
+        except BaseException as exc:
+            errors.append(exc)
+
+    with sessions() as first:
+        # The first crawl has written (not yet committed) when the second one stores its own.
+        store_validators(first, {feed: Validators(etag='"a"')}, now=T)
+        first.flush()
+        second = threading.Thread(target=other_crawl)
+        second.start()
+        deadline = time.monotonic() + 10
+        while second.is_alive() and lock_waiters(engine) == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        first.commit()
+    second.join(timeout=30)
+    assert errors == []
+    with sessions() as session:
+        row = session.get(HttpValidator, feed)
+        assert row is not None and row.etag == '"b"', "the later crawl's validators win"
+    engine.dispose()
