@@ -50,3 +50,20 @@ def test_a_bad_registry_stops_scrapy_with_the_site_and_field(tmp_path: Path) -> 
     assert result.returncode != 0
     assert "site 'baocantho': field 'status'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_loading_the_project_installs_no_reactor() -> None:
+    """Scrapy installs the asyncio reactor after loading the project's command and components;
+    a module that imports `twisted.internet.reactor` at import time installs the default one
+    first, and every crawl then dies with "The installed reactor ... does not match"."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pkgutil, importlib, crawler\n"
+        "for m in pkgutil.walk_packages(crawler.__path__, 'crawler.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "assert 'twisted.internet.reactor' not in sys.modules, 'a module installs a reactor'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -34,7 +34,6 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import _schedule_coro
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from twisted.internet import reactor
 
 from crawler.extensions.crawl_runs import run_counts
 from crawler.supervised import ALREADY_RUNNING, CLAIM_LOST, Watch, holder_for
@@ -196,6 +195,10 @@ class SuperviseCrawl:
         self._stop_by = time.monotonic() + (self.grace if self.spider is not None else 0.0)
         logger.error(message, *(args or (reason,)))
         if self.spider is not None:
+            # imported here: importing the module must not install a reactor (Scrapy installs
+            # the asyncio one once the crawl command has loaded its modules)
+            from twisted.internet import reactor
+
             reactor.callFromThread(self._close, reason)
 
     def _close(self, reason: str) -> None:
