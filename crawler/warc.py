@@ -66,6 +66,15 @@ class WarcFile:
         self._stream.close()
 
 
+def warc_date(text: str) -> datetime:
+    """A WARC-Date (UTC, to the second or finer, as WARC 1.1 allows); now when unreadable."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def http_headers(raw: dict[bytes, list[bytes]]) -> list[tuple[str, str]]:
     """Scrapy's headers as WARC wants them, without the encodings already undone."""
     return [
@@ -80,11 +89,17 @@ def read_page(folder: Path, ref: WarcRef) -> RawPage:
     """The record at `ref`, as it was stored."""
     with (folder / ref.file).open("rb") as stream:
         stream.seek(ref.offset)
-        record = next(iter(ArchiveIterator(stream)))
-        body = record.raw_stream.read()
+        # arc2warc: an imported ARC file's records read as WARC ones; content_stream undoes
+        # the chunked and gzip encodings a page captured by another tool may still have
+        record = next(iter(ArchiveIterator(stream, arc2warc=True)))
+        body = record.content_stream().read()
         status = int((record.http_headers.get_statuscode() or "0") if record.http_headers else 0)
-        headers = list(record.http_headers.headers) if record.http_headers else []
+        headers = [
+            (name, value)
+            for name, value in (record.http_headers.headers if record.http_headers else [])
+            if name.lower().encode("latin-1") not in _DECODED  # undone by content_stream
+        ]
         when = record.rec_headers.get_header("WARC-Date") or ""
-    fetched_at = datetime.strptime(when, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    fetched_at = warc_date(when)
     url = record.rec_headers.get_header("WARC-Target-URI")
     return RawPage(url, status, headers, body, fetched_at)

@@ -26,6 +26,7 @@ from storage.frontier import (
 )
 from storage.hashing import content_hash
 from storage.ignored import IgnoredUrl, ignored_urls, remember_ignored
+from storage.imports import ImportedFile, save_capture
 from storage.models import Article, ArticleUrl, Base, CrawlRun
 from storage.runs import RunCounts, finish_run, last_successful_run, recent_runs, start_run
 from storage.schema import ArchiveBehind, head_revision, upgrade
@@ -33,6 +34,7 @@ from storage.search import SearchHit, search_articles
 from storage.search_index import rebuild_search_index
 from storage.search_query import QueryError, parse_query
 from storage.validators import HttpValidator, Validators, load_validators, store_validators
+from storage.wayback import WaybackCapture
 
 __all__ = [
     "DATABASE_ENV",
@@ -47,11 +49,13 @@ __all__ = [
     "FrontierEntry",
     "HttpValidator",
     "IgnoredUrl",
+    "ImportedFile",
     "QueryError",
     "RunCounts",
     "SaveOutcome",
     "SearchHit",
     "Validators",
+    "WaybackCapture",
     "add_pending",
     "clear_frontier",
     "content_hash",
@@ -76,6 +80,7 @@ __all__ = [
     "recent_runs",
     "remember_ignored",
     "save_article",
+    "save_capture",
     "search_articles",
     "start_run",
     "store_validators",

@@ -138,7 +138,7 @@ def save_article(
         return outcome
     twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
     if twin is not None:
-        twin.last_seen_at = now
+        twin.last_seen_at = max(twin.last_seen_at, now)
         _record_urls(session, twin.id, site, urls, now, values["published_at"])
         if earlier(values["published_at"], twin.published_at):
             _adopt(session, twin, values, provenance)
@@ -235,8 +235,9 @@ def content_changes(session: Session, stored: Article, values: dict[str, Any]) -
 def _refresh(
     session: Session, stored: Article, values: dict[str, Any], now: datetime
 ) -> SaveOutcome:
-    stored.last_seen_at = now
-    stored.gone_at = None
+    stored.last_seen_at = max(stored.last_seen_at, now)  # an imported capture may be older
+    if stored.gone_at is not None and stored.gone_at <= now:
+        stored.gone_at = None
     try:
         changed = content_changes(session, stored, values)
     except TextClash:  # keep this row as it was

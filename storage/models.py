@@ -105,6 +105,8 @@ class ArticleUrl(Base):
     # when the page at this URL says it was published: an identical copy on another paper keeps
     # its own date here (the article row has the earliest publisher's)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # where this sighting came from when not from a crawl: "warc", "cc-news", "wayback"
+    origin: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         Index("ix_article_urls_article_id", "article_id"),

@@ -12,6 +12,7 @@ from scheduler.commands import (
     daemon,
     db,
     export,
+    importing,
     probe,
     reextract,
     runs,
@@ -37,5 +38,6 @@ COMMANDS: tuple[ModuleType, ...] = (
     show,
     export,
     reextract,
+    importing,
     stats,
 )

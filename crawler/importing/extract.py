@@ -1,0 +1,81 @@
+"""Extraction of captured pages on every core: a pool of worker processes, each reading one
+page at a time as the spider reads a fetched page (crawler/reextract.py's `read_article`), so an
+imported article is extracted exactly as a crawled one.
+
+The pool is fed through a window of pages in flight (a few per worker): enough to keep every
+worker busy, small enough that memory stays bounded however large the file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from crawler.extraction import Article, Hints
+from crawler.reextract import Unreadable, read_article
+from crawler.warc import RawPage
+
+T = TypeVar("T")
+PAGES_PER_WORKER = 4  # pages in flight per worker
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def read_capture(page: RawPage, hints: Hints) -> Article | str:
+    """The article of a captured page, or why it holds none (a sentence); never raises."""
+    try:
+        return read_article(page, hints)
+    except Unreadable as exc:
+        return str(exc)
+    except Exception as exc:  # an extractor bug costs this page only
+        return f"extraction failed: {type(exc).__name__}"
+
+
+@dataclass
+class Done(Generic[T]):
+    """A page given to the pool, with what came back."""
+
+    item: T
+    result: Article | str
+
+
+class ExtractionPool:
+    """`map(pages)`: results in the order the pages were given, extracted `workers` at once."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or default_workers()
+        # spawn: a worker inherits no open database connection or file of the importer
+        self._executor = ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn")
+        )
+
+    def map(self, pages: Iterable[tuple[T, RawPage, Hints]]) -> Iterator[Done[T]]:
+        window: deque[tuple[T, Future[Article | str]]] = deque()
+        limit = self.workers * PAGES_PER_WORKER
+        for item, page, hints in pages:
+            window.append((item, self._executor.submit(read_capture, page, hints)))
+            while len(window) >= limit:
+                yield self._take(window)
+        while window:
+            yield self._take(window)
+
+    @staticmethod
+    def _take(window: deque[tuple[T, Future[Article | str]]]) -> Done[T]:
+        item, future = window.popleft()
+        return Done(item, future.result())
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
