@@ -1,0 +1,114 @@
+"""PostgreSQL's search reads the stored vector through its GIN index (the planner used to scan
+the table and compute `tinbao_search_vector` row by row: seconds on a few thousand articles),
+keeps it in the row, filters sites inside the index query and bounds dates by the ids of
+their months."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from storage import create_schema, make_engine, make_sessionmaker, parse_query, search_articles
+from storage.search_candidates import Filters, postgresql_statement
+from tests.conftest import POSTGRES_URL
+
+pytestmark = pytest.mark.postgres
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+ARTICLES = 1500
+
+
+@pytest.fixture(scope="module")
+def archive(postgres_schema: str) -> Iterator[Session]:
+    """ARTICLES articles, one a day back from NOW, five sites; "hiếm" only in article 7; in a
+    schema of their own, filled once for the module."""
+    schema = f"{postgres_schema}_plans"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    create_schema(engine)
+    try:
+        with make_sessionmaker(engine)() as session:
+            session.execute(
+                text(
+                    "INSERT INTO articles (site, url, title, lead, body, published_at, "
+                    "content_hash, first_seen_at, last_seen_at) SELECT 'bao' || (n % 5), "
+                    "'https://bao.vn/a-' || n, 'Tin tỉnh số ' || n, 'Phát triển kinh tế địa "
+                    "phương', repeat('Người dân đón mùa lúa mới ở đồng bằng. ', 40) || CASE "
+                    "WHEN n = 7 THEN ' chuyện hiếm' ELSE '' END, :now - n * interval '1 day', "
+                    "md5(n::text), :now, :now FROM generate_series(1, :count) AS n"
+                ),
+                {"now": NOW, "count": ARTICLES},
+            )
+            session.commit()
+            session.execute(text("ANALYZE articles"))
+            yield session
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def plan(session: Session, query: str, filters: Filters) -> str:
+    statement, params = postgresql_statement(parse_query(query), filters, NOW, explain="EXPLAIN")
+    params |= {"lo": 1, "hi": ARTICLES}  # the bounds a date filter adds
+    return "\n".join(session.execute(statement, params).scalars())
+
+
+def test_a_rare_word_is_found_through_the_index(archive: Session) -> None:
+    shown = plan(archive, "hiem", Filters())
+    assert "Bitmap Index Scan on ix_articles_search" in shown, shown
+    assert "tinbao_search_vector" not in shown, shown
+    [hit] = search_articles(archive, "hiếm", now=NOW)
+    assert hit.url == "https://bao.vn/a-7"
+
+
+def test_no_plan_computes_the_vector(archive: Session) -> None:
+    since = Filters(since=NOW - timedelta(days=30))
+    for query, filters in [("tinh", Filters()), ("lua moi", Filters(sites=["bao2"])),
+                           ('"dong bang"', since), ("kinh te", Filters(until=NOW))]:  # fmt: skip
+        shown = plan(archive, query, filters)
+        assert "search_vector @@" in shown and "tinbao_search_vector" not in shown, shown
+
+
+def test_a_site_filter_is_part_of_the_index_query(archive: Session) -> None:
+    shown = plan(archive, "hiem", Filters(sites=["bao2", "bao3"]))
+    index = "Index Cond: (search_vector @@ '''hiem'' & ( ''site:bao2'' | ''site:bao3'' )'"
+    assert index in shown and "Bitmap Index Scan on ix_articles_search" in shown, shown
+    assert search_articles(archive, "hiem", now=NOW, sites=["bao2"])[0].url.endswith("a-7")
+    assert search_articles(archive, "hiem", now=NOW, sites=["bao1"]) == []
+
+
+def test_a_date_filter_is_bounded_by_the_ids_of_its_months(archive: Session) -> None:
+    shown = plan(archive, "tinh", Filters(since=NOW - timedelta(days=10)))
+    assert "id >= " in shown, shown
+    hits = search_articles(archive, "tinh", now=NOW, since=NOW - timedelta(days=10), limit=50)
+    assert sorted(hit.url for hit in hits) == sorted(f"https://bao.vn/a-{n}" for n in range(1, 11))
+    old = search_articles(archive, "tinh", now=NOW, until=NOW - timedelta(days=ARTICLES - 2))
+    assert sorted(hit.url for hit in old) == sorted(
+        f"https://bao.vn/a-{n}" for n in (ARTICLES, ARTICLES - 1)
+    )
+
+
+def test_the_vector_is_kept_in_the_row(engine: Engine, session: Session) -> None:
+    """A vector of 5 KB (400 different words) stays in the article's row instead of the TOAST
+    table: 40 such articles fill 40 heap pages, not one."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("storage of PostgreSQL's")  # the engine fixture gives both
+    session.execute(
+        text(
+            "INSERT INTO articles (site, url, title, body, content_hash, first_seen_at, "
+            "last_seen_at) SELECT 'bao', 'https://bao.vn/dai-' || n, 'Bài dài', (SELECT "
+            "string_agg(left(md5(n || '-' || w), 8), ' ') FROM generate_series(1, 400) AS w), "
+            "md5(n::text), :now, :now FROM generate_series(1, 40) AS n"
+        ),
+        {"now": NOW},
+    )
+    session.commit()
+    pages = session.scalar(text("SELECT pg_relation_size('articles') / 8192"))
+    assert pages is not None and pages >= 40
