@@ -148,15 +148,11 @@ PG_MONTH = "date_trunc('month', {row}published_at AT TIME ZONE 'UTC')"
 
 
 def pg_ddl() -> tuple[str, ...]:
-    # STORAGE MAIN and a tuple target of a whole page keep the vector in the row, where reading
-    # it costs a third of fetching it from the TOAST table (the body is compressed or moved out
-    # first); both set in the statement that adds the column, before it is computed.
     return (
         pg_fold_function(),
         PG_SEARCH_VECTOR,
-        "ALTER TABLE articles SET (toast_tuple_target = 8160)",
         f"ALTER TABLE articles ADD COLUMN {PG_COLUMN} tsvector GENERATED ALWAYS AS "
-        f"({PG_COLUMN_EXPRESSION}) STORED, ALTER COLUMN {PG_COLUMN} SET STORAGE MAIN",
+        f"({PG_COLUMN_EXPRESSION}) STORED",
         f"CREATE INDEX {PG_INDEX} ON articles USING gin ({PG_COLUMN})",
         f"CREATE INDEX {PG_MONTH_INDEX} ON articles (({PG_MONTH.format(row='')}), id)",
     )

@@ -10,8 +10,7 @@ it, and the planner, taking the function for cheap, preferred scanning the table
 it row by row: 5-11 s for one search of 3,000 articles. `articles.search_vector` is now a stored
 generated column (computed when a row is written, by any client) that also holds the site as a
 lexeme without position (`site:baocantho`, so that a site filter is part of the index query),
-kept in the row rather than in the TOAST table (a third of the cost of reading it), and
-`ix_articles_search` indexes the column. `ix_articles_search_month` gives the ids of each month
+and `ix_articles_search` indexes the column. `ix_articles_search_month` gives the ids of each month
 of publication (for date filters, as `articles_fts_months` does on SQLite). `tinbao_fold` decomposes, drops the marks and translates only the letters no
 decomposition folds, instead of a translate() of 576 letters (5 ms for a 4 KB body, now 1 ms);
 its results are Python's `fold` (a test compares them), so the new index is built with it.
@@ -107,13 +106,7 @@ def upgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_articles_search")  # it folded with the old function
     op.execute(_fold_function())
     op.execute("SET LOCAL maintenance_work_mem = '256MB'")  # building the GIN index
-    # the vector in the row (STORAGE MAIN, a whole page as the tuple target), set in the
-    # statement that adds the column so that the rewrite computing it already keeps it there
-    op.execute("ALTER TABLE articles SET (toast_tuple_target = 8160)")
-    op.execute(
-        f"ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({_COLUMN}) "
-        "STORED, ALTER COLUMN search_vector SET STORAGE MAIN"
-    )
+    op.execute(f"ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({_COLUMN}) STORED")
     op.execute("CREATE INDEX ix_articles_search ON articles USING gin (search_vector)")
     op.execute(f"CREATE INDEX ix_articles_search_month ON articles (({_MONTH}), id)")
 
@@ -124,6 +117,5 @@ def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS ix_articles_search_month")
     op.execute("DROP INDEX IF EXISTS ix_articles_search")
     op.execute("ALTER TABLE articles DROP COLUMN search_vector")
-    op.execute("ALTER TABLE articles RESET (toast_tuple_target)")
     op.execute(_translate_fold_function())
     op.execute(f"CREATE INDEX ix_articles_search ON articles USING gin ({_VECTOR})")
