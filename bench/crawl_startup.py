@@ -31,6 +31,7 @@ import argparse
 import itertools
 import json
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -241,6 +242,7 @@ def main() -> None:
             baselines.append(run_once(url, site, port, workdir, BASELINE))
     finally:
         engine.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)  # the registry file, WARCs, a temporary archive
     report |= {"runs": runs, "loads": loads, "baselines": baselines}
     if args.json:
         print(json.dumps(report, indent=2))
