@@ -8,8 +8,8 @@ took 350 MB (with the set of URLs read to make it), and `url_key()` costs about 
 hash() of each key in a sorted numpy array (8 bytes a URL), the URLs are read through the
 driver's cursor in batches (storage/known.py), and a stored URL of the usual form
 (`https://host[:port]/path`, no query or fragment) is keyed by `fast_url_key`, which gives
-`url_key`'s result in a tenth of its time (a test compares the two): 3.4 s of CPU and 15 MB
-for the same site. Two different keys share a hash with a chance of about n / 2**64 per lookup
+`url_key`'s result in a tenth of its time (a test compares the two): 2.4-3.4 s of CPU and
+15 MB for the same site. Two different keys share a hash with a chance of about n / 2**64 per lookup
 (1e-13 for a million URLs): a new article would then be taken as known.
 """
 

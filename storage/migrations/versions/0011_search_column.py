@@ -16,7 +16,7 @@ decomposition folds, instead of a translate() of 576 letters (5 ms for a 4 KB bo
 its results are Python's `fold` (a test compares them), so the new index is built with it.
 
 Cost on an existing archive: adding the column rewrites `articles` (a lock for its length: about
-1.5 ms an article, 25 minutes for 1,000,000, plus the index) and needs its size again in free disk
+2.5 ms an article on a busy 2-core machine, index included: 40 minutes for 1,000,000) and needs its size again in free disk
 while it runs. `tinbao db upgrade` then runs ANALYZE. SQLite: nothing to do.
 """
 
