@@ -15,9 +15,11 @@ import itertools
 import random
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from crawler.provinces import CURRENT, FORMER
 from crawler.registry import load_registry
@@ -126,13 +128,16 @@ def rows(count: int, *, backfill_share: float = 0.1, seed: int = 7) -> Iterator[
         yield (paper.key, url, title, lead, body, stamp, digest, stamp, stamp)
 
 
+_COLUMNS = (
+    "site, url, title, lead, body, published_at, content_hash, first_seen_at, last_seen_at, "
+    "language"
+)
+
+
 def fill(database: Path, count: int, *, batch: int = 5_000, backfill_share: float = 0.1) -> None:
     """Append `count` synthetic articles to the SQLite archive at `database` (triggers index
     them), in transactions of `batch` rows."""
-    insert = (
-        "INSERT INTO articles (site, url, title, lead, body, published_at, content_hash, "
-        "first_seen_at, last_seen_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'vi')"
-    )
+    insert = f"INSERT INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'vi')"
     connection = sqlite3.connect(database)
     try:
         connection.execute("PRAGMA synchronous=OFF")
@@ -142,3 +147,65 @@ def fill(database: Path, count: int, *, batch: int = 5_000, backfill_share: floa
                 connection.executemany(insert, chunk)
     finally:
         connection.close()
+
+
+def fill_postgresql(
+    url: str, count: int, *, start: int = 0, jobs: int = 1, backfill_share: float = 0.1
+) -> None:
+    """Rows `start` to `count` (exclusive) of the synthetic archive into the PostgreSQL archive
+    at `url` (a SQLAlchemy URL), with ids number + 1 as on SQLite; the stored search column and
+    its index are computed as rows arrive, by `jobs` connections at once (each its own range);
+    then ANALYZE, as autovacuum would after such growth."""
+    bounds = [start + (count - start) * n // jobs for n in range(jobs + 1)]
+    ranges = list(itertools.pairwise(bounds))
+    if jobs == 1:
+        _copy_rows(url, count, *ranges[0], backfill_share)
+    else:
+        with ProcessPoolExecutor(jobs) as pool:
+            done = [pool.submit(_copy_rows, url, count, a, b, backfill_share) for a, b in ranges]
+            for future in done:
+                future.result()
+    with _connect(url) as connection:
+        connection.autocommit = True
+        connection.execute(
+            "SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"
+        )
+        connection.execute("ANALYZE articles")
+
+
+def _connect(url: str) -> Any:
+    import psycopg  # the postgres extra
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    options = parsed.query.get("options")
+    dsn = parsed.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    return psycopg.connect(dsn, options=options if isinstance(options, str) else "")
+
+
+def _copy_rows(url: str, count: int, first: int, last: int, backfill_share: float) -> None:
+    """COPY rows [first, last) of `rows(count)`, committed every 10,000; the rows before
+    `first` are generated and dropped (the text of a row depends on all those before it)."""
+    generated = itertools.islice(rows(count, backfill_share=backfill_share), first, last)
+    numbers = itertools.count(first + 1)
+    with _connect(url) as connection:
+        while chunk := list(itertools.islice(generated, 10_000)):
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY articles (id, {_COLUMNS}) FROM STDIN") as copy,
+            ):
+                for (
+                    site,
+                    link,
+                    title,
+                    lead,
+                    body,
+                    published,
+                    digest,
+                    first_seen,
+                    last_seen,
+                ) in chunk:
+                    copy.write_row((next(numbers), site, link, title, lead, body,
+                                    f"{published}+00", digest, f"{first_seen}+00",
+                                    f"{last_seen}+00", "vi"))  # fmt: skip
+            connection.commit()

@@ -3,6 +3,7 @@ that follows every insert, update and delete."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from storage import Article, QueryError, fold, search_articles
 from storage.search import has_word
 from tests.search_records import BINH_DUONG, DA_NANG, DA_NANG_STONE, NOW, Record, store
+from tests.test_search_folding import LATIN
 
 
 @pytest.fixture
@@ -137,11 +139,16 @@ def test_has_word_needs_word_boundaries() -> None:
 def test_postgresql_folds_like_python(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("tinbao_fold() is PostgreSQL's")
-    samples = ["Đà Nẵng", "ĐẮK LẮK  Phú Yên", "Thừa Thiên\tHuế", "Bà Rịa - Vũng Tàu", "Ưu Ơ Ư"]
+    samples = ["Đà Nẵng", "ĐẮK LẮK  Phú Yên", "Thừa Thiên\tHuế", "Bà Rịa - Vũng Tàu", "Ưu Ơ Ư",
+               " Ǣ\u00a0Ø\u3000đỗ  ", "한국어"]  # fmt: skip
+    samples += [unicodedata.normalize("NFD", "Nghệ An, Đắk Lắk")]
+    samples += [letter + letter.upper() for letter in LATIN]
     with engine.connect() as connection:
-        for sample in samples:
-            folded = connection.execute(text("SELECT tinbao_fold(:v)"), {"v": sample}).scalar()
-            assert folded == fold(sample)
+        folded = connection.execute(
+            text("SELECT tinbao_fold(v) FROM unnest(CAST(:v AS text[])) WITH ORDINALITY AS s(v, n) "
+                 "ORDER BY n"), {"v": samples}
+        ).scalars().all()  # fmt: skip
+    assert folded == [fold(sample) for sample in samples]
 
 
 def test_postgresql_uses_the_index(

@@ -152,7 +152,12 @@ def _pg_objects(connection: Connection) -> dict[str, str]:
         text("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'tinbao%' "
              "AND pronamespace = current_schema()::regnamespace")
     ).all()  # fmt: skip
-    return {name: definition for name, definition in [*index, *function]}
+    column = connection.execute(
+        text("SELECT column_name, generation_expression FROM information_schema.columns "
+             "WHERE table_name = 'articles' AND table_schema = current_schema() "
+             "AND is_generated = 'ALWAYS'")
+    ).all()  # fmt: skip
+    return {name: definition for name, definition in [*index, *function, *column]}
 
 
 def test_tinbao_db_upgrade_makes_an_old_archive_searchable(
