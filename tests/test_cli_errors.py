@@ -107,6 +107,8 @@ def test_search_in_a_folder_without_an_archive_creates_none(tmp_path: Path) -> N
         (["crawl", "baocanto"], "tinbao: unknown site 'baocanto'; did you mean baocantho?"),
         (["backfill", "baobinhduog"], "did you mean baobinhduong"),
         (["reextract", "--site", "baocanto"], "did you mean baocantho?"),
+        (["daemon", "--sites", "baocanto"], "did you mean baocantho?"),
+        (["import", "--site", "baocanto", "."], "did you mean baocantho?"),
         (["sites", "--province", "Atlantis"], "no paper in the registry is of the province"),
         (["runs", "--limit", "0"], "tinbao: argument --limit: takes a number above zero, not 0"),
         (["export", "--format", "jsonl", "--limit", "-3"], "above zero, not -3"),

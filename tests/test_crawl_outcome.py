@@ -145,4 +145,10 @@ def test_scrapy_crawl_refuses_a_setup_mistake_in_one_line_with_status_2(tmp_path
         .splitlines()[-1]
         .startswith("tinbao: 'sqlite//nowhere' is not a database URL")
     )
-    assert "Traceback" not in unknown.log + bad_url.log
+    bad_setting = run_crawl("baocantho", sites_file=sites, database_url=url,
+                            settings={"TINBAO_LISTING_PAGES": "abc"})  # fmt: skip
+    assert bad_setting.returncode == 2
+    assert bad_setting.log.strip().splitlines()[-1] == (
+        "tinbao: -s TINBAO_LISTING_PAGES takes a whole number, not 'abc'"
+    )
+    assert "Traceback" not in unknown.log + bad_url.log + bad_setting.log

@@ -28,6 +28,7 @@ from crawler.extensions.crawl_runs import summary_line
 from crawler.logformatter import quiet_library_noise
 from crawler.outcome import USAGE, exit_code, startup_failure
 from crawler.registry import unknown_site
+from crawler.setting_checks import bad_setting
 from storage import BadArchiveUrl
 from storage.engine import parse_database_url
 
@@ -51,6 +52,10 @@ class Command(ScrapyCrawl):
             parse_database_url(self.settings.get("TINBAO_DATABASE_URL") or None)
         except BadArchiveUrl as exc:
             self._fail(USAGE, str(exc))
+            return
+        problem = bad_setting(self.settings)
+        if problem is not None:
+            self._fail(USAGE, problem)
             return
         crawler = self._create_crawler(key)
         errors: list[BaseException] = []

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crawler.registry import load_registry
-from scheduler.commands.common import UsageError, pairs
+from scheduler.commands.common import UsageError, check_sites, pairs
 from scheduler.daemon import Daemon
 from scheduler.logs import configure_logging
 from scheduler.settings import DaemonSettings, parse_duration
@@ -117,10 +116,7 @@ def _duration(text: str) -> object:
 
 
 def settings_from(options: argparse.Namespace) -> DaemonSettings:
-    registry = load_registry()
-    unknown = [key for key in options.sites if key not in registry]
-    if unknown:
-        raise UsageError(f"unknown site {unknown[0]!r}; `tinbao sites` lists the registry")
+    check_sites(options.sites)
     if options.max_concurrent < 1:
         raise UsageError("--max-concurrent must be at least 1")
     return DaemonSettings(
