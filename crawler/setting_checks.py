@@ -16,8 +16,10 @@ import crawler.settings as defaults
 def numeric_settings() -> Iterator[tuple[str, type]]:
     for name in dir(defaults):
         value = getattr(defaults, name)
-        if name.startswith("TINBAO_") and isinstance(value, int | float) and not isinstance(
-            value, bool
+        if (
+            name.startswith("TINBAO_")
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
         ):
             yield name, type(value)
 
