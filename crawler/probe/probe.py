@@ -14,13 +14,14 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.discovery import feed_links, read_sitemap
 from crawler.discovery.sitemaps import Sitemap
-from crawler.extraction import extract
+from crawler.extraction import Article, extract
 from crawler.extraction.body import parse_html
 from crawler.probe import discover
 from crawler.probe.families import Inference, infer_family
 from crawler.probe.fetch import Fetch, Fetched
 from crawler.probe.naming import site_name
 from crawler.settings import USER_AGENT
+from storage.extraction_health import FillRates, fill_rates
 
 SAMPLES = 5
 MAX_CANDIDATES = 25  # feeds or sitemaps fetched to check them, at most
@@ -34,9 +35,13 @@ class ProbeError(Exception):
 
 @dataclass(frozen=True)
 class Sample:
+    """One sample article: its title, or the problem that kept it from being read; `article`
+    is the whole extracted record (None when the page could not be fetched)."""
+
     url: str
     title: str = ""
     problem: str = ""
+    article: Article | None = None
 
 
 @dataclass
@@ -55,6 +60,12 @@ class ProbeResult:
     @property
     def article_url(self) -> str | None:
         return self.inference.family.pattern if self.inference else None
+
+    @property
+    def fill_rates(self) -> FillRates:
+        """How often each field came out of the samples that were fetched: what `tinbao
+        status` will watch for this site (storage/extraction_health.py)."""
+        return fill_rates(s.article for s in self.samples if s.article is not None)
 
 
 def probe(
@@ -196,8 +207,9 @@ def _samples(
         if not response.ok:
             found.append(Sample(url, problem=response.problem))
             continue
-        title = extract(response.body, response.url).title
-        found.append(Sample(url, title, "" if title else "no title extracted"))
+        article = extract(response.body, response.url)
+        problem = "" if article.title else "no title extracted"
+        found.append(Sample(url, article.title, problem, article))
     return found
 
 

@@ -68,6 +68,11 @@ def as_toml(result: ProbeResult, entry: Entry) -> str:
         lines += ["", f"# {len(result.samples)} sample articles (URL, then the extracted title):"]
         for sample in result.samples:
             lines += [f"#   {sample.url}", f"#     {sample.title or '(' + sample.problem + ')'}"]
+        rates = result.fill_rates
+        if rates.articles:
+            lines.append(
+                f"# fill rates of the {rates.articles} sample articles: {rates.describe()}"
+            )
     for problem in result.problems:
         lines.append(f"# note: {problem}")
     return "\n".join(lines) + "\n"
@@ -80,6 +85,7 @@ def as_record(result: ProbeResult, entry: Entry) -> dict[str, object]:
         **entry.fields,
         "family": result.inference.family.name if result.inference else None,
         "samples": [{"url": s.url, "title": s.title, "problem": s.problem} for s in result.samples],
+        "fill_rates": {"articles": result.fill_rates.articles, **result.fill_rates.rates()},
         "problems": list(result.problems),
     }
 

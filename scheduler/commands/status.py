@@ -1,4 +1,5 @@
-"""`tinbao status`: is every scheduled site still being archived? Exit status 1 when not."""
+"""`tinbao status`: is every scheduled site still being archived, and still extracted as well
+as before (storage/extraction_health.py)? Exit status 1 when not."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from scheduler.plan import wanted
 from storage import make_sessionmaker
 from storage.claims import settle_lost_runs
 from storage.daemon import lock_state
+from storage.extraction_health import SiteHealth, site_health
 
 HEADERS = ["site", "last success (UTC+7)", "error rate", "last new article (UTC+7)", "health"]
 
@@ -42,14 +44,16 @@ def run(options: argparse.Namespace) -> int:
         with make_sessionmaker(engine).begin() as session:
             settle_lost_runs(session, now=now)  # a crawl whose process is gone: crashed: lost
             facts = gather(session, sites, now, thresholds)
+            health = site_health(session, sites, now)
             lock = lock_state(session)
     finally:
         engine.dispose()
-    found = {f.key: problems(f, now, thresholds) for f in facts}
+    found = {f.key: problems(f, now, thresholds) + list(map(str, health[f.key].drops()))
+             for f in facts}  # fmt: skip
     daemon = daemon_line(lock, now)
     if options.json:
         for f in facts:
-            print(json_line(record(f, found[f.key], thresholds)))
+            print(json_line(record(f, found[f.key], thresholds, health[f.key])))
     else:
         rows = [[f.key, _when(f.last_success), _rate(f, thresholds), _when(f.last_new_article),
                  "; ".join(found[f.key]) or "ok"] for f in facts]  # fmt: skip
@@ -59,13 +63,19 @@ def run(options: argparse.Namespace) -> int:
     return 1 if daemon_down or any(found.values()) else 0
 
 
-def record(facts: SiteFacts, found: list[str], thresholds: Thresholds) -> dict[str, object]:
+def record(
+    facts: SiteFacts, found: list[str], thresholds: Thresholds, health: SiteHealth
+) -> dict[str, object]:
     rates = recent_error_rates(facts, thresholds)
     return {
         "site": facts.key,
         "last_success": facts.last_success,
         "last_new_article": facts.last_new_article,
         "error_rate": rates[0] if rates else None,
+        "fill_rates": {
+            "recent": {"articles": health.recent.articles, **health.recent.rates()},
+            "before": {"articles": health.history.articles, **health.history.rates()},
+        },
         "problems": found,
     }
 
