@@ -41,7 +41,7 @@ class RetryPolicy:
         """How long after its `failures`-th failed crawl a URL waits before it is due."""
         if failures <= 1:
             return timedelta(0)
-        return self.spacing * 2 ** (failures - 2)
+        return self.spacing * (1 << (failures - 2))
 
 
 class RetryEntry(Base):

@@ -169,7 +169,7 @@ class NewsSpider(scrapy.Spider):
             return
         wanted = {r.url: r for r in requests}
         found = [(url, r.meta["tinbao_kind"]) for url, r in wanted.items()]
-        for url, _ in self.frontier.record(response.url, found):
+        for url, _ in self.frontier.record(asked_for(response), found, also=response.url):
             yield wanted[url]
 
     def parse_article(self, response: Response) -> Iterator[Article | GoneArticle | IgnoredPage]:
@@ -255,3 +255,8 @@ class NewsSpider(scrapy.Spider):
     def _error(self, kind: str, url: str, detail: str = "") -> None:
         self._count(f"errors/{kind}")
         self.logger.warning("%s: %s %s", kind, url, detail)
+
+
+def asked_for(response: Response) -> str:
+    """The URL a response was asked for: the first of its redirects, if it followed any."""
+    return str((response.meta.get("redirect_urls") or [response.url])[0])
