@@ -66,6 +66,8 @@ def record(facts: SiteFacts, found: list[str], thresholds: Thresholds) -> dict[s
         "last_success": facts.last_success,
         "last_new_article": facts.last_new_article,
         "error_rate": rates[0] if rates else None,
+        "retrying": facts.retrying,
+        "given_up": facts.given_up,
         "problems": found,
     }
 
