@@ -25,6 +25,7 @@ from storage.models import Base, UTCDateTime
 from storage.upsert import insert_ignoring_conflicts
 
 PENDING, GIVEN_UP = "pending", "given_up"
+LONGEST_WAIT = timedelta(days=30)  # for a limit set very high: the doubling never overflows
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class RetryPolicy:
         """How long after its `failures`-th failed crawl a URL waits before it is due."""
         if failures <= 1:
             return timedelta(0)
-        return self.spacing * (1 << (failures - 2))
+        seconds = self.spacing.total_seconds() * 2.0 ** min(failures - 2, 64)
+        return timedelta(seconds=min(seconds, LONGEST_WAIT.total_seconds()))
 
 
 class RetryEntry(Base):

@@ -25,6 +25,7 @@ def test_the_spacing_grows_from_the_next_crawl_to_doubling_waits() -> None:
     policy = RetryPolicy(limit=8, spacing=HOUR)
     assert [policy.wait(n) for n in range(1, 8)] == [timedelta(0)] + [HOUR * 2**k for k in range(6)]
     assert sum((policy.wait(n) for n in range(1, 8)), timedelta(0)) == 63 * HOUR
+    assert policy.wait(10_000) == timedelta(days=30)  # a very high limit: the wait is capped
 
 
 def test_a_failed_url_is_due_after_each_wait_then_given_up(session: Session) -> None:

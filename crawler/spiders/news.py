@@ -32,7 +32,7 @@ from crawler.discovery import page_links, read_feed, read_sitemap
 from crawler.discovery.pagination import page_number
 from crawler.discovery.sitemaps import SitemapEntry, changed_since
 from crawler.encoding import page_text
-from crawler.errors import error_kind, is_ending, is_transient, refusal_reason
+from crawler.errors import error_kind, refusal_reason
 from crawler.extraction import Article, extract
 from crawler.items import GoneArticle, IgnoredPage
 from crawler.modes import CrawlMode
@@ -66,7 +66,8 @@ class NewsSpider(scrapy.Spider):
         database = crawler.settings.get("TINBAO_DATABASE_URL")
         spider.archive = ArchiveState.load(database, cls.site.key) if database else ArchiveState()
         policy = retry_policy(crawler.settings)
-        spider.retries = Retries(database or None, cls.site.key, policy, crawler)
+        roots = [url for url, _ in cls.site.entry_points]
+        spider.retries = Retries(database or None, cls.site.key, policy, crawler, roots=roots)
         crawler.signals.connect(spider.retries.close, signal=signals.spider_closed)
         if spider.mode.backfill and database:
             spider.frontier = BackfillFrontier(database, cls.site.key)
@@ -81,15 +82,8 @@ class NewsSpider(scrapy.Spider):
             site.key, site.name, site.status, mode, len(site.feeds), len(site.sitemaps),
             len(site.sections), len(self.archive.known),
         )  # fmt: skip
-        roots = {url for url, _ in site.entry_points}  # asked for by every crawl anyway
-        for retry in self.retries.due():
-            if retry.url in roots:
-                continue
-            if retry.kind == "article" and self.archive.is_known(retry.url):
-                self.retries.reached(retry.url)  # stored since, under another of its URLs
-                continue
-            yield self._request(retry.url, self._callbacks[retry.kind], retry.kind, retry=True,
-                                follow_pages=retry.kind != "home")  # fmt: skip
+        for url, kind in self.retries.first(self.archive.is_known):
+            yield self._request(url, self._callbacks[kind], kind, retry=True)
         entry_points: Iterable[tuple[str, str]] = site.entry_points
         if self.frontier is not None:
             entry_points = self.frontier.start(entry_points, restart=self.mode.restart)
@@ -236,10 +230,8 @@ class NewsSpider(scrapy.Spider):
         kind = error_kind(failure)
         if kind is not None:
             self._error(kind, first_url if first_url != url else url, failure.getErrorMessage())
-        if is_transient(failure):
-            self.retries.failed(first_url, meta.get("tinbao_kind", "article"), kind or "dropped")
-        elif request is not None and not is_ending(error):
-            self.retries.reached(first_url)  # an answer for good: 404, robots.txt, a 304...
+        if request is not None:
+            self.retries.ended(first_url, meta.get("tinbao_kind", "article"), failure, kind)
         refusal = refusal_reason(error)
         if is_article and refusal:
             yield IgnoredPage(first_url, self.site.key, refusal)
