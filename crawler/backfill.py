@@ -46,12 +46,18 @@ class BackfillFrontier:
             yield from ((url, kind) for _, url, kind in batch)
             after = batch[-1][0]
 
-    def record(self, page: str, found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    def record(
+        self, page: str, found: Iterable[tuple[str, str]], *, also: str | None = None
+    ) -> list[tuple[str, str]]:
         """Note what `page` links to and that it is done, in one transaction; return the links
-        that are new to the frontier (the others were queued already)."""
+        that are new to the frontier (the others were queued already). `page` is the URL the
+        frontier asked for; `also` the one it was answered from after redirects, done too
+        when the frontier holds it (a page reached under two addresses is walked once)."""
         with self.sessions.begin() as session:
             new = add_pending(session, self.site, found, now=datetime.now(UTC))
             mark_done(session, self.site, page)
+            if also is not None and also != page:
+                mark_done(session, self.site, also)
         return new
 
     def size(self) -> dict[str, int]:

@@ -15,6 +15,7 @@ from twisted.internet import error as net
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.ending import ENDING
 from crawler.middlewares.conditional import NotModified
 
 _TIMEOUT = (scrapy_errors.DownloadTimeoutError, net.TimeoutError, net.TCPTimedOutError)
@@ -77,6 +78,32 @@ def _is_tls(error: BaseException, depth: int = 0) -> bool:
     if isinstance(error, ResponseFailed):
         causes += [reason.value for reason in error.reasons if isinstance(reason, Failure)]
     return any(c is not None and _is_tls(c, depth + 1) for c in causes)
+
+
+_PASSING = frozenset({"timeout", "dns", "connection_refused", "connection_lost", "data_loss"})
+
+
+def is_transient(failure: Failure) -> bool:
+    """Whether a request failed for a reason that may pass, so a later crawl should ask again:
+    a timeout, a refused or lost connection, a DNS failure, a truncated body, HTTP 5xx, 408 or
+    429 (after the crawl's own retries), or a retry the ending crawl dropped."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        status = error.response.status
+        return status >= 500 or status in (408, 429)
+    if isinstance(error, IgnoreRequest):
+        return is_ending(error) and _retried(failure)
+    return error_kind(failure) in _PASSING
+
+
+def is_ending(error: BaseException | None) -> bool:
+    """Whether a request was dropped because the crawl is ending (crawler/ending.py)."""
+    return isinstance(error, IgnoreRequest) and ENDING in str(error)
+
+
+def _retried(failure: Failure) -> bool:
+    request = getattr(failure, "request", None)
+    return request is not None and int(request.meta.get("retry_times", 0)) > 0
 
 
 def refusal_reason(error: BaseException | None) -> str | None:

@@ -13,6 +13,10 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_CLAIM_LEASE    seconds the site's claim stays live without a heartbeat (default 60;
                         renewed every quarter of it): see docs/daemon.md
   TINBAO_STOP_GRACE     seconds a crawl that must stop may take to close before it exits (15)
+  TINBAO_RETRY_LIMIT    crawls a URL may fail in (timeout, reset, 5xx, 429 after RETRY_TIMES)
+                        before it is given up (default 8): see docs/crawling.md
+  TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
+                        each next one (default 3600; after the first: none, the next crawl)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
   TINBAO_CLAIM_TOKEN    [TINBAO_CLAIM_TOKEN] the crawl's claim holder id is host:pid:<token>
   TINBAO_SUPERVISOR_PID [TINBAO_SUPERVISOR_PID] stop ("failed: supervisor gone") when it dies
@@ -95,6 +99,8 @@ TINBAO_BACKOFF_MAX = 60.0
 TINBAO_MAX_RETRY_AFTER = 600.0  # the longest Retry-After honoured
 TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
+TINBAO_RETRY_LIMIT = 8  # crawls a URL may fail in before it is given up (crawler/retries.py)
+TINBAO_RETRY_SPACING = 3600.0  # seconds after its second failed crawl, doubled after each next
 EXTENSIONS = {
     # before RecordCrawlRun: the site's claim is taken before the crawl's row is written
     "crawler.extensions.SuperviseCrawl": 450,

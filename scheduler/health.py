@@ -3,8 +3,9 @@
 A site is unhealthy when its last crawl failed (exit status 1 of crawler/outcome.py: nothing
 reachable, the circuit breaker, killed...), when its last successful crawl is older than three
 intervals, when its error rate rises (the last crawls fail or error much more than the ones
-before), or when no new article has been stored for days although crawls run: how a site
-redesign usually shows.
+before), when no new article has been stored for days although crawls run (how a site
+redesign usually shows), or when crawls recently gave up on URLs that kept failing (the retry
+ledger: an article that may be lost for good).
 The rules are pure functions of the facts, `now` and the thresholds.
 """
 
@@ -21,6 +22,7 @@ from crawler.outcome import COMPLETED, exit_code
 from crawler.registry import Site
 from scheduler import timing
 from storage.daemon import first_run, last_new_article, last_success, site_runs, succeeded
+from storage.retry_ledger import PENDING, given_up_between, retry_counts
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Thresholds:
     error_rate: float = 0.25
     error_factor: float = 2.0
     quiet_days: float = 3
+    given_up_days: float = 3  # a URL given up within this many days is a problem
 
 
 class RunLike(Protocol):
@@ -52,6 +55,8 @@ class SiteFacts:
     last_success: datetime | None
     last_new_article: datetime | None
     runs: Sequence[RunLike]  # newest first
+    retrying: int = 0  # URLs in the retry ledger, still to be fetched again
+    given_up: int = 0  # URLs given up within `given_up_days`
 
 
 def error_rate(run: RunLike) -> float:
@@ -98,6 +103,11 @@ def problems(facts: SiteFacts, now: datetime, thresholds: Thresholds) -> list[st
             found.append("no article stored yet")
         elif now - facts.last_new_article > quiet:
             found.append(f"no new article for {ago(now - facts.last_new_article)}")
+    if facts.given_up:
+        urls = "URL" if facts.given_up == 1 else "URLs"
+        found.append(f"gave up on {facts.given_up} {urls} in the last "
+                     f"{ago(timedelta(days=thresholds.given_up_days))} after failed crawls "
+                     "(tinbao runs says which)")  # fmt: skip
     latest = next((run for run in facts.runs if run.status != "running"), None)
     if latest is not None and exit_code(latest.status) != COMPLETED:
         found.append(f"last crawl failed: {latest.status}")
@@ -109,6 +119,7 @@ def gather(
 ) -> list[SiteFacts]:
     """The facts the rules need, read from crawl_runs and articles."""
     limit = thresholds.recent_runs + thresholds.baseline_runs + 5
+    since = now - timedelta(days=thresholds.given_up_days)
     return [
         SiteFacts(
             key=key,
@@ -117,6 +128,8 @@ def gather(
             last_success=last_success(session, key),
             last_new_article=last_new_article(session, key),
             runs=site_runs(session, key, limit=limit),
+            retrying=retry_counts(session, key).get(PENDING, 0),
+            given_up=len(given_up_between(session, key, since, None)),
         )
         for key, site in sites.items()
     ]

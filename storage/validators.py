@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import String, Text, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -74,4 +74,14 @@ def store_validators(
                 index_elements=[table.c.url],
                 set_={name: statement.excluded[name] for name in row if name != "url"},
             )
+        )
+
+
+def forget_validators(session: Session, urls: Iterable[str]) -> None:
+    """Drop the validators of pages whose last request failed: the next crawl asks for them
+    without If-None-Match, and a failed branch is never taken for an unchanged one."""
+    wanted = list(urls)
+    for start in range(0, len(wanted), 500):
+        session.execute(
+            delete(HttpValidator).where(HttpValidator.url.in_(wanted[start : start + 500]))
         )

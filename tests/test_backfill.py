@@ -13,6 +13,7 @@ import pytest
 
 from tests.replica import ReplicaServer, ReplicaSite, run_crawl
 from tests.replica.crawl import start_crawl
+from tests.replica.faults import Fault
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +85,32 @@ def test_an_interrupted_backfill_resumes_without_fetching_again(
     assert len(fetched_twice) <= 4, fetched_twice  # at most those in flight at the interruption
     listing_twice = [t for t, n in fetched.items() if "?p=" in t and n > 1]
     assert len(listing_twice) <= 2, listing_twice
+
+
+def test_pages_reached_through_a_redirect_are_done_under_the_url_asked_for(
+    tmp_path: Path,
+) -> None:
+    site = ReplicaSite(articles=40, per_page=5, home_articles=0)
+    with ReplicaServer(site) as server:
+        server.faults.update({
+            "/tin-cu/": Fault("redirect", status=301, location="{base}/thoi-su/"),
+            "/kinh-te-cu/": Fault("redirect", status=302, location="{base}/kinh-te/"),
+        })  # fmt: skip
+        sections = [f"{server.base_url}/tin-cu/", f"{server.base_url}/kinh-te-cu/"]
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url, feeds=NONE, sitemaps=NONE,
+                                            sections=sections), "utf-8")  # fmt: skip
+        url = f"sqlite:///{tmp_path / 'archive.db'}"
+        first = run_crawl("replica", sites_file=sites, database_url=url,
+                          arguments={"backfill": "1"})  # fmt: skip
+        assert first.returncode == 0, first.log[-3000:]
+        before = len(server.requests)
+        again = run_crawl("replica", sites_file=sites, database_url=url,
+                          arguments={"backfill": "1"})  # fmt: skip
+        assert again.returncode == 0, again.log[-3000:]
+        resumed = [r.target for r in server.requests[before:]]
+    database = tmp_path / "archive.db"
+    assert count(database, "SELECT count(*) FROM articles") == 40
+    assert count(database, "SELECT count(*) FROM crawl_frontier WHERE state = 'pending' "
+                           "AND kind <> 'article'") == 0  # fmt: skip
+    assert resumed == [], resumed  # the backfill was complete: nothing left to fetch

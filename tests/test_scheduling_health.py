@@ -13,7 +13,7 @@ from crawler.extraction import Article
 from crawler.intervals import parse_interval
 from crawler.registry import load_registry
 from scheduler.health import SiteFacts, Thresholds, ago, gather, problems, recent_error_rates
-from storage import RunCounts, finish_run, save_article, start_run
+from storage import RetryPolicy, RunCounts, finish_run, note_failure, save_article, start_run
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -129,4 +129,22 @@ def test_facts_are_read_from_crawl_runs_and_articles(session: Session) -> None:
         "last successful crawl 23h 58m ago (interval 30m)",
         "error rate rising: 70% over the last 3 crawls, 1% before",
         "no new article for 5d",
+    ]
+
+
+def test_urls_given_up_lately_are_a_problem_read_from_the_retry_ledger(session: Session) -> None:
+    policy = RetryPolicy(limit=1)
+    for days, url in (
+        (1, "https://baocantho.com.vn/b-a2.html"),
+        (4, "https://baocantho.com.vn/c-a3.html"),
+    ):
+        note_failure(session, "baocantho", url, "article", "http_503",
+                     now=NOW - timedelta(days=days), policy=policy)  # fmt: skip
+    note_failure(session, "baocantho", "https://baocantho.com.vn/d-a4.html", "article", "timeout",
+                 now=NOW, policy=RetryPolicy())  # fmt: skip
+    session.commit()
+    [site] = gather(session, {"baocantho": load_registry()["baocantho"]}, NOW, T)
+    assert (site.retrying, site.given_up) == (1, 1)  # the older give-up is past the 3 days
+    assert problems(facts(given_up=1), NOW, T) == [
+        "gave up on 1 URL in the last 3d after failed crawls (tinbao runs says which)"
     ]

@@ -9,6 +9,7 @@ the last complete crawl are skipped.
 Spider arguments (`-a NAME=VALUE`): listing_pages=N (pages of each section; default the
 TINBAO_LISTING_PAGES setting), refresh=1, backfill=1 or backfill=restart (crawler/modes.py).
 A backfill's frontier is kept in the archive, so an interrupted one resumes where it stopped.
+URLs that failed for a passing reason (crawler/retries.py) are asked for first, read in full.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from crawler.items import GoneArticle, IgnoredPage
 from crawler.modes import CrawlMode
 from crawler.pages import no_article, unusable
 from crawler.registry import Site, load_registry
+from crawler.retries import Retries, retry_policy
 from crawler.urls import clean_url
 
 STATS = "tinbao"
@@ -51,6 +53,7 @@ class NewsSpider(scrapy.Spider):
     mode: CrawlMode = CrawlMode()
     archive: ArchiveState
     frontier: BackfillFrontier | None = None
+    retries: Retries
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -62,6 +65,10 @@ class NewsSpider(scrapy.Spider):
         spider.mode = CrawlMode.from_arguments(kwargs, listing_pages=pages)
         database = crawler.settings.get("TINBAO_DATABASE_URL")
         spider.archive = ArchiveState.load(database, cls.site.key) if database else ArchiveState()
+        policy = retry_policy(crawler.settings)
+        roots = [url for url, _ in cls.site.entry_points]
+        spider.retries = Retries(database or None, cls.site.key, policy, crawler, roots=roots)
+        crawler.signals.connect(spider.retries.close, signal=signals.spider_closed)
         if spider.mode.backfill and database:
             spider.frontier = BackfillFrontier(database, cls.site.key)
             crawler.signals.connect(spider.backfill_closed, signal=signals.spider_closed)
@@ -75,13 +82,16 @@ class NewsSpider(scrapy.Spider):
             site.key, site.name, site.status, mode, len(site.feeds), len(site.sitemaps),
             len(site.sections), len(self.archive.known),
         )  # fmt: skip
+        for url, kind in self.retries.first(self.archive.is_known):
+            yield self._request(url, self._callbacks[kind], kind, retry=True)
         entry_points: Iterable[tuple[str, str]] = site.entry_points
         if self.frontier is not None:
             entry_points = self.frontier.start(entry_points, restart=self.mode.restart)
         for url, kind in entry_points:
             if kind == "article" and self.archive.is_known(url) and not self.mode.refresh:
                 continue  # stored before the backfill was interrupted
-            yield self._request(url, self._callbacks[kind], kind, follow_pages=kind != "home")
+            yield self._request(url, self._callbacks[kind], kind, follow_pages=kind != "home",
+                                retry=self.retries.holds(url))  # fmt: skip
 
     @property
     def _callbacks(self) -> dict[str, Any]:
@@ -104,6 +114,7 @@ class NewsSpider(scrapy.Spider):
         self.frontier.close()
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        self.retries.reached(asked_for(response))
         feed = read_feed(response.body, response.url)
         if not feed.links:
             self._error("feed_unreadable", response.url)
@@ -112,6 +123,7 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(response, self._articles(feed.links))
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        self.retries.reached(asked_for(response))
         max_size = int(
             response.meta.get("download_maxsize", self.settings.getint("DOWNLOAD_MAXSIZE"))
         )
@@ -120,21 +132,22 @@ class NewsSpider(scrapy.Spider):
             self._error(
                 "sitemap_malformed", response.url, f"{len(sitemap.entries)} entries recovered"
             )
+        retry = bool(response.meta.get("tinbao_retry"))  # then its children are read in full
         if sitemap.kind == "index":
             children = (
-                self._request(entry.url, self.parse_sitemap, "sitemap")
-                for entry in self._fresh(sitemap.entries)
+                self._request(entry.url, self.parse_sitemap, "sitemap", retry=retry)
+                for entry in self._fresh(sitemap.entries, retry=retry)
                 if self.site.is_on_site(entry.url)
             )
             yield from self._follow(response, children)
         elif sitemap.kind == "urlset":
-            yield from self._follow(
-                response, self._articles([e.url for e in self._fresh(sitemap.entries)])
-            )
+            fresh = self._fresh(sitemap.entries, retry=retry)
+            yield from self._follow(response, self._articles([e.url for e in fresh]))
         else:
             self._error("sitemap_unreadable", response.url)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        self.retries.reached(asked_for(response))
         if not isinstance(response, TextResponse):
             self._error("not_html", response.url)
             return
@@ -146,8 +159,10 @@ class NewsSpider(scrapy.Spider):
         yield from self._articles(found.articles)
         if not response.meta.get("follow_pages", True):
             return
+        retry = bool(response.meta.get("tinbao_retry"))  # it failed before: walk past known
         if (
             self.mode.incremental
+            and not retry
             and found.articles
             and all(map(self.archive.is_known, found.articles))
         ):
@@ -157,22 +172,25 @@ class NewsSpider(scrapy.Spider):
             within = not self.mode.listing_pages or page_number(url)[1] <= self.mode.listing_pages
             if within and self.site.is_on_site(url):
                 # articles first: the queue stays short however deep the pagination goes
-                yield self._request(url, self.parse_listing, "section", priority=-1)
+                yield self._request(url, self.parse_listing, "section", priority=-1, retry=retry)
 
     def _follow(
         self, response: Response, requests: Iterable[scrapy.Request]
     ) -> Iterator[scrapy.Request]:
         """The requests a page leads to; in a backfill, only those new to its frontier, noted
         together with the page being done."""
+        if self.mode.incremental:  # a URL that failed before waits for its turn
+            requests = (r for r in requests if not self.retries.waiting(r.url))
         if self.frontier is None:
             yield from requests
             return
         wanted = {r.url: r for r in requests}
         found = [(url, r.meta["tinbao_kind"]) for url, r in wanted.items()]
-        for url, _ in self.frontier.record(response.url, found):
+        for url, _ in self.frontier.record(asked_for(response), found, also=response.url):
             yield wanted[url]
 
     def parse_article(self, response: Response) -> Iterator[Article | GoneArticle | IgnoredPage]:
+        self.retries.reached(asked_for(response))
         problem = unusable(response)
         if problem is not None:
             self._error(problem, response.url)
@@ -212,15 +230,18 @@ class NewsSpider(scrapy.Spider):
         kind = error_kind(failure)
         if kind is not None:
             self._error(kind, first_url if first_url != url else url, failure.getErrorMessage())
+        if request is not None:
+            self.retries.ended(first_url, meta.get("tinbao_kind", "article"), failure, kind)
         refusal = refusal_reason(error)
         if is_article and refusal:
             yield IgnoredPage(first_url, self.site.key, refusal)
         if is_article and isinstance(error, HttpError) and error.response.status in (404, 410):
             yield GoneArticle(url, self.site.key, f"http_{error.response.status}")
 
-    def _fresh(self, entries: Iterable[SitemapEntry]) -> Iterator[SitemapEntry]:
-        """Sitemap entries changed since the last complete crawl (all of them when none)."""
-        since = self.archive.last_success if self.mode.incremental else None
+    def _fresh(self, entries: Iterable[SitemapEntry], *, retry: bool) -> Iterator[SitemapEntry]:
+        """Sitemap entries changed since the last complete crawl (all of them when none, or
+        when the sitemap failed before: what changed while it failed is unknown)."""
+        since = self.archive.last_success if self.mode.incremental and not retry else None
         for entry, changed in changed_since(entries, since, margin=LASTMOD_MARGIN):
             if changed:
                 yield entry
@@ -237,13 +258,23 @@ class NewsSpider(scrapy.Spider):
                 yield self._request(url, self.parse_article, "article")
 
     def _request(
-        self, url: str, callback: Any, kind: str, *, follow_pages: bool = True, priority: int = 0
+        self,
+        url: str,
+        callback: Any,
+        kind: str,
+        *,
+        follow_pages: bool = True,
+        priority: int = 0,
+        retry: bool = False,
     ) -> scrapy.Request:
+        """`retry`: the URL (or the branch it is part of) failed before: asked for without
+        validators and read in full (no lastmod filter, no stop at known articles)."""
         self._count(f"requests/{kind}")
         meta = {
             "tinbao_kind": kind,
             "follow_pages": follow_pages,
-            "tinbao_conditional": self.mode.incremental and kind in CONDITIONAL_KINDS,
+            "tinbao_conditional": self.mode.incremental and kind in CONDITIONAL_KINDS and not retry,
+            "tinbao_retry": retry,
         }
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, meta=meta, priority=priority
@@ -255,3 +286,8 @@ class NewsSpider(scrapy.Spider):
     def _error(self, kind: str, url: str, detail: str = "") -> None:
         self._count(f"errors/{kind}")
         self.logger.warning("%s: %s %s", kind, url, detail)
+
+
+def asked_for(response: Response) -> str:
+    """The URL a response was asked for: the first of its redirects, if it followed any."""
+    return str((response.meta.get("redirect_urls") or [response.url])[0])

@@ -76,6 +76,8 @@ def record(
             "recent": {"articles": health.recent.articles, **health.recent.rates()},
             "before": {"articles": health.history.articles, **health.history.rates()},
         },
+        "retrying": facts.retrying,
+        "given_up": facts.given_up,
         "problems": found,
     }
 
