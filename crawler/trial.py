@@ -15,7 +15,7 @@ from crawler.extraction import Article, Hints, extract
 from crawler.extraction.body import parse_html
 from crawler.extraction.hints import HINT_FIELDS, parse_hints
 from crawler.extraction.metadata import read_metadata
-from crawler.pages import NO_ARTICLE, no_article
+from crawler.pages import NO_ARTICLE, UNUSABLE, no_article
 from crawler.probe.discover import robots_rules
 from crawler.probe.fetch import Fetch
 from crawler.settings import USER_AGENT
@@ -40,7 +40,7 @@ class Trial:
     article: Article
     site: str  # the registry key whose hints were used, "" for the generic rules alone
     hints: tuple[HintMatch, ...]
-    verdict: str | None  # a key of crawler.pages.NO_ARTICLE, None for an article to store
+    verdict: str | None  # a key of NO_ARTICLE or UNUSABLE (crawler.pages), None: to be stored
 
     @property
     def stored(self) -> bool:
@@ -50,11 +50,14 @@ class Trial:
     def verdict_text(self) -> str:
         if self.verdict is None:
             return "an article: a crawl would store it"
-        return f"not stored: {NO_ARTICLE[self.verdict]}"
+        return f"not stored: {NO_ARTICLE.get(self.verdict) or UNUSABLE[self.verdict]}"
 
 
 def read_trial(page: bytes, url: str, hints: Hints, site: str = "") -> Trial:
     """The page at `url` read with the hints of `site` (the registry key, for the report)."""
+    if not page.strip() or b"\x00" in page[:2048]:  # as crawler.pages.unusable decides
+        verdict = "empty_body" if not page.strip() else "binary_body"
+        return Trial(Article(url=url), site, hint_matches(b"", hints), verdict)
     article = extract(page, url, hints)
     return Trial(article, site, hint_matches(page, hints), no_article(article))
 

@@ -6,6 +6,7 @@ tinbao runs [--site KEY] [--limit N] [--json]       the latest crawls and what t
 tinbao daemon [--sites KEY ...] [--max-concurrent N] crawl every active site on its schedule
 tinbao schedule [--json]                            each site's interval, next and last run
 tinbao status [--quiet-days N] [--json]             health; exit status 1 when a site is not
+tinbao extract FILE|URL [--site KEY] [--json]       one page as a crawl reads it, hints shown
 
 Exit statuses: 0 done; 1 failed (a crawl that failed, no archive, an archive that cannot be
 used, nothing found by `show`); 2 a usage or configuration error. Every error is one line on

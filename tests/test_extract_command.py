@@ -116,8 +116,16 @@ def test_a_page_that_is_no_article_says_why_and_exits_1(
     empty.write_bytes(b"")
     assert main(["extract", str(empty), "--site", "baothu", "--json"]) == 1
     record = json.loads(capsys.readouterr().out)
-    assert (record["stored"], record["verdict"]) == (False, "no_title")
+    assert (record["stored"], record["verdict"]) == (False, "empty_body")
     assert all(h["matches"] == 0 for h in record["hints"])
+    binary = tmp_path / "photo.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert main(["extract", str(binary)]) == 1
+    assert labelled(capsys.readouterr().out)["verdict"] == "not stored: the page is binary"
+    untitled = tmp_path / "untitled.html"
+    untitled.write_text("<html><body><p>Chỉ một dòng.</p></body></html>", "utf-8")
+    assert main(["extract", str(untitled), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["verdict"] == "no_title"
     gone = tmp_path / "gone.html"
     missing = "Bài viết không tồn tại"
     gone.write_text(f"<html><head><title>{missing}</title></head><body><h1>{missing}</h1>"

@@ -203,5 +203,6 @@ def test_the_probe_reports_the_fill_rates_of_its_samples() -> None:
     entry = registry_entry(result)
     text = as_toml(result, entry)
     assert "# fill rates of the 4 sample articles: title 4/4, lead 2/4, body 4/4," in text
+    assert "# half the samples or fewer have: lead, authors, section (`tinbao extract" in text
     record = as_record(result, entry)
     assert record["fill_rates"] == {"articles": 4, **result.fill_rates.rates()}

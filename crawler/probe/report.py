@@ -68,14 +68,23 @@ def as_toml(result: ProbeResult, entry: Entry) -> str:
         lines += ["", f"# {len(result.samples)} sample articles (URL, then the extracted title):"]
         for sample in result.samples:
             lines += [f"#   {sample.url}", f"#     {sample.title or '(' + sample.problem + ')'}"]
-        rates = result.fill_rates
-        if rates.articles:
-            lines.append(
-                f"# fill rates of the {rates.articles} sample articles: {rates.describe()}"
-            )
+        lines += _rate_lines(result)
     for problem in result.problems:
         lines.append(f"# note: {problem}")
     return "\n".join(lines) + "\n"
+
+
+def _rate_lines(result: ProbeResult) -> list[str]:
+    """The samples' fill rates (what `tinbao status` will watch) and the fields few had."""
+    rates = result.fill_rates
+    if not rates.articles:
+        return []
+    found = [f"# fill rates of the {rates.articles} sample articles: {rates.describe()}"]
+    few = [name for name, rate in rates.rates().items() if rate is not None and rate <= 0.5]
+    if few:
+        found.append(f"# half the samples or fewer have: {', '.join(few)} (`tinbao extract URL` "
+                     "shows one page; a hint in [sites.<key>.hints] may help)")  # fmt: skip
+    return found
 
 
 def as_record(result: ProbeResult, entry: Entry) -> dict[str, object]:
