@@ -56,7 +56,7 @@ class Retries:
         crawler: Crawler,
         *,
         roots: Iterable[str] = (),
-        now: datetime | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.site = site
         self.policy = policy
@@ -64,7 +64,8 @@ class Retries:
         # held back; the ledger only makes the crawl after a failure read them in full.
         self.roots = frozenset(roots)
         self.crawler = crawler  # its stats exist once the crawl has started
-        self.started = now or datetime.now(UTC)  # what is due is decided once, at the start
+        self.clock = clock
+        self.started = clock()  # what is due is decided once, at the start
         self.engine: Engine | None = open_archive(database_url) if database_url else None
         self.entries: dict[str, Retry] = {}
         if self.engine is not None:
@@ -76,7 +77,7 @@ class Retries:
         but for the site's entry points (requested anyway, read in full when they failed: see
         `holds`) and articles stored since under another of their URLs (settled here)."""
         due = []
-        for entry in self.entries.values():
+        for entry in list(self.entries.values()):  # reached() deletes
             if not entry.is_due(self.started) or entry.url in self.roots:
                 continue
             if entry.kind == "article" and is_known(entry.url):
@@ -103,7 +104,7 @@ class Retries:
         (and forget the validators of a feed, sitemap or listing page, so it is read again)."""
         if self.engine is None:
             return
-        now = datetime.now(UTC)
+        now = self.clock()
         policy = dataclasses.replace(self.policy, limit=NEVER) if url in self.roots else self.policy
         with make_sessionmaker(self.engine).begin() as session:
             entry = note_failure(session, self.site, url, kind, error, now=now, policy=policy)
