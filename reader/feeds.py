@@ -29,9 +29,11 @@ def atom_response(
     name: str,
     title: str,
     now: datetime,
+    page: str = "",
 ) -> Response:
     """The feed `name` (a path-like part of its id: "tinh/can-tho") of articles `ids`, in
-    that order; updated at the newest entry's time (`now` for an empty feed)."""
+    that order; updated at the newest entry's time (`now` for an empty feed); `page` is the URL
+    of the HTML page of the same list."""
     columns = [c for c in Article.__table__.columns if not c.name.startswith("warc")]
     found = {
         row["id"]: dict(row)
@@ -43,7 +45,8 @@ def atom_response(
         id=f"{FEED_ID}/{name}",
         title=f"{title} · tinbao",
         updated=max(times) if times else now,
-        subtitle=str(request.url),
+        self_link=str(request.url),
+        page_link=page,
     )
     papers = {key: paper.name for key, paper in directory.papers.items()}
     out = io.StringIO()

@@ -60,7 +60,8 @@ def home(request: Request) -> Response:
     reader = reader_of(request)
     shown, following = _listing(request, reader, None, originals=True, size=params.PAGE_SIZE)
     return reader.page(request, "home.html", cards=shown, following=following,
-                       feed=request.url_for("home_feed"), title="Tin mới nhất")  # fmt: skip
+                       feed=request.app.url_path_for("home_feed"),
+                       title="Tin mới nhất")  # fmt: skip
 
 
 def home_feed(request: Request) -> Response:
@@ -68,7 +69,8 @@ def home_feed(request: Request) -> Response:
     with reader.session() as session:
         items = latest(session, limit=params.FEED_SIZE, originals=True)
         return atom_response(request, session, reader.directory, [i.id for i in items],
-                             name="moi-nhat", title="Tin mới nhất", now=reader.clock())  # fmt: skip
+                             name="moi-nhat", title="Tin mới nhất", now=reader.clock(),
+                             page=str(request.url_for("home")))  # fmt: skip
 
 
 def provinces(request: Request) -> Response:
@@ -83,7 +85,7 @@ def _province(request: Request) -> tuple[Province, Response | None]:
         raise HTTPException(404, "Không có tỉnh, thành phố này.")
     if former:
         name = "province_feed" if request.url.path.endswith(".xml") else "province"
-        target = str(request.url_for(name, slug=found.slug))
+        target = str(request.app.url_path_for(name, slug=found.slug))
         query = f"?{request.url.query}" if request.url.query else ""
         return found, RedirectResponse(target + query, status_code=301)
     return found, None
@@ -97,7 +99,7 @@ def province(request: Request) -> Response:
     shown, following = _listing(request, reader, found.papers, originals=False,
                                 size=params.PAGE_SIZE)  # fmt: skip
     return reader.page(request, "province.html", province=found, cards=shown, following=following,
-                       feed=request.url_for("province_feed", slug=found.slug),
+                       feed=request.app.url_path_for("province_feed", slug=found.slug),
                        title=found.name)  # fmt: skip
 
 
@@ -109,8 +111,8 @@ def province_feed(request: Request) -> Response:
     with reader.session() as session:
         items = latest(session, sites=found.papers, limit=params.FEED_SIZE)
         return atom_response(request, session, reader.directory, [i.id for i in items],
-                             name=f"tinh/{found.slug}", title=found.name,
-                             now=reader.clock())  # fmt: skip
+                             name=f"tinh/{found.slug}", title=found.name, now=reader.clock(),
+                             page=str(request.url_for("province", slug=found.slug)))  # fmt: skip
 
 
 def papers(request: Request) -> Response:
@@ -126,7 +128,8 @@ def paper(request: Request) -> Response:
     shown, following = _listing(request, reader, [key], originals=False, size=params.PAGE_SIZE)
     successor = reader.directory.paper(found.moved_to) if found.moved_to else None
     return reader.page(request, "paper.html", paper=found, successor=successor, cards=shown,
-                       following=following, feed=request.url_for("paper_feed", key=key),
+                       following=following,
+                       feed=request.app.url_path_for("paper_feed", key=key),
                        province=reader.directory.province_of(key), title=found.name)  # fmt: skip
 
 
@@ -139,4 +142,5 @@ def paper_feed(request: Request) -> Response:
     with reader.session() as session:
         items = latest(session, sites=[key], limit=params.FEED_SIZE)
         return atom_response(request, session, reader.directory, [i.id for i in items],
-                             name=f"bao/{key}", title=found.name, now=reader.clock())  # fmt: skip
+                             name=f"bao/{key}", title=found.name, now=reader.clock(),
+                             page=str(request.url_for("paper", key=key)))  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -37,8 +38,6 @@ class Asked:
 
     def link(self, **changes: object) -> str:
         """The query string of this search with `changes` (a page number, say)."""
-        from urllib.parse import urlencode
-
         values = {"q": self.query, "tinh": self.province, "bao": self.paper,
                   "tu": self.since_text, "den": self.until_text} | changes  # fmt: skip
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
@@ -88,7 +87,7 @@ def search_page(request: Request) -> Response:
     status = 400 if problem else 200
     return reader.page(request, "search.html", status, asked=wanted, hits=shown,
                        page=number, more=more, problem=problem, title="Tìm kiếm",
-                       feed=f"{request.url_for('search_feed')}?{wanted.link()}"
+                       feed=f"{request.app.url_path_for('search_feed')}?{wanted.link()}"
                        if wanted.query else None)  # fmt: skip
 
 
@@ -103,4 +102,5 @@ def search_feed(request: Request) -> Response:
     with reader.session() as session:
         return atom_response(request, session, reader.directory, [h.id for h in hits],
                              name=f"tim?{wanted.link()}", title=f"Tìm “{wanted.query}”",
-                             now=reader.clock())  # fmt: skip
+                             now=reader.clock(),
+                             page=f"{request.url_for('search')}?{wanted.link()}")  # fmt: skip
