@@ -7,7 +7,8 @@ of several sites is read site by site on `ix_articles_site_published_at` and mer
 `site IN (...) ORDER BY published_at` would read every article of those sites to sort them, and
 the time index alone walks past every other paper to find a small one's. Only dated articles
 are listed (an undated one has no place in a timeline). `originals=True` keeps one article per
-story, its original: the home page's "one card per story". The SQL is parameterised.
+story, its original: the home page's "one card per story" (read in growing batches and
+filtered, see `_originals`). The SQL is parameterised.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, not_, or_, select, union
+from sqlalchemy import Select, and_, not_, select, union
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleUrl, Story
@@ -67,16 +68,42 @@ def latest(
     """The newest `limit` (at most MAX_PAGE) dated articles of `sites` (None: all) after
     `after`, newest first; `originals`: only the original of each story."""
     limit = max(1, min(limit, MAX_PAGE))
+    if not originals:
+        return _merged(session, sites, after, limit)
+    found: list[Listed] = []
+    batch = 2 * limit
+    while len(found) < limit:
+        items = _merged(session, sites, after, batch)
+        found += _originals(session, items)
+        if len(items) < batch:
+            break
+        after, batch = Cursor(items[-1].published_at, items[-1].id), batch * 4
+    return found[:limit]
+
+
+def _merged(
+    session: Session, sites: Sequence[str] | None, after: Cursor | None, limit: int
+) -> list[Listed]:
     if sites is None:
-        return _page(session, None, after, limit, originals)
-    found = [_page(session, site, after, limit, originals) for site in dict.fromkeys(sites)]
+        return _page(session, None, after, limit)
+    found = [_page(session, site, after, limit) for site in dict.fromkeys(sites)]
     merged = heapq.merge(*found, key=lambda a: (a.published_at, a.id), reverse=True)
     return list(merged)[:limit]
 
 
-def _page(
-    session: Session, site: str | None, after: Cursor | None, limit: int, originals: bool
-) -> list[Listed]:
+def _originals(session: Session, items: Sequence[Listed]) -> list[Listed]:
+    """Those of `items` that are their story's original (or have no story). Filtered here,
+    not in the list's SQL: joined there, PostgreSQL takes the condition for a rare one and
+    sorts the whole archive instead of reading the time index from the newest."""
+    stories = {i.story_id for i in items if i.story_id is not None}
+    original: dict[int, int | None] = {}
+    if stories:
+        rows = session.execute(select(Story.id, Story.original_id).where(Story.id.in_(stories)))
+        original = {story_id: original_id for story_id, original_id in rows}
+    return [i for i in items if i.story_id is None or original.get(i.story_id) in (i.id, None)]
+
+
+def _page(session: Session, site: str | None, after: Cursor | None, limit: int) -> list[Listed]:
     query: Select[int, str, str, str, str | None, datetime | None, int | None] = select(
         Article.id, Article.site, Article.url, Article.title, Article.lead,
         Article.published_at, Article.story_id,
@@ -88,10 +115,6 @@ def _page(
         query = query.where(
             Article.published_at <= after.published_at,
             not_(and_(Article.published_at == after.published_at, Article.id >= after.id)),
-        )
-    if originals:
-        query = query.outerjoin(Story, Story.id == Article.story_id).where(
-            or_(Article.story_id.is_(None), Story.original_id == Article.id)
         )
     query = query.order_by(Article.published_at.desc(), Article.id.desc()).limit(limit)
     return [
