@@ -22,6 +22,7 @@ from storage.export import Progress
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITE_SCHEME = "tag:tinbao,2026:site"  # the category naming the paper an entry comes from
+_WEB = re.compile(r"https?://[^\s/]", re.IGNORECASE)
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -34,6 +35,8 @@ class Feed:
     updated: datetime
     subtitle: str = ""
     author: str = "tinbao"
+    self_link: str = ""  # the feed's own URL (RFC 4287 4.2.7.2: a feed SHOULD give it)
+    page_link: str = ""  # the web page showing the same list
 
 
 def write_atom(
@@ -52,6 +55,11 @@ def write_atom(
     if feed.subtitle:
         xml.leaf("subtitle", feed.subtitle)
     xml.leaf("updated", _time(feed.updated))
+    for rel, href, kind in (("self", feed.self_link, "application/atom+xml"),
+                            ("alternate", feed.page_link, "text/html")):  # fmt: skip
+        if href:
+            xml.start("link", {"rel": rel, "type": kind, "href": href})
+            xml.end("link")
     xml.start("author")
     xml.leaf("name", feed.author)
     xml.end("author")
@@ -74,8 +82,9 @@ def _entry(xml: _Writer, row: dict[str, Any], paper: str) -> None:
     xml.leaf("updated", _time(row["updated_at"] or row["published_at"] or row["first_seen_at"]))
     if row["published_at"] is not None:
         xml.leaf("published", _time(row["published_at"]))
-    xml.start("link", {"rel": "alternate", "type": "text/html", "href": row["url"]})
-    xml.end("link")
+    if _WEB.match(row["url"]):  # a crawled javascript: or data: URL is never a link
+        xml.start("link", {"rel": "alternate", "type": "text/html", "href": row["url"]})
+        xml.end("link")
     for name in (row["authors"] or "").split(", ") if row["authors"] else [paper]:
         xml.start("author")
         xml.leaf("name", name)

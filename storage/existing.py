@@ -10,8 +10,9 @@ whose message names the place and what to do.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from storage.engine import make_engine, parse_database_url
 from storage.schema import ArchiveBehind, current_revision, head_revision
@@ -58,3 +59,25 @@ def open_existing(url: str | None = None) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def open_read_only(url: str | None = None) -> Engine:
+    """`open_existing`, and every connection of the engine refuses to write: SQLite with
+    `PRAGMA query_only`, PostgreSQL with read-only transactions. For the web reader, which
+    must never change the archive whatever a request holds."""
+    engine = open_existing(url)
+    event.listen(engine, "connect", _read_only)
+    engine.dispose()  # the connection opened to check the revision could write: drop it
+    return engine
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        if "sqlite" in type(dbapi_connection).__module__:
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            dbapi_connection.commit()
+    finally:
+        cursor.close()
