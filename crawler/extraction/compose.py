@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.extraction import fields, noise
+from crawler.extraction import fields, noise, tables
 from crawler.extraction.article import Article, Image
 from crawler.extraction.body import main_paragraphs, parse_html
 from crawler.extraction.bylines import credit_line, is_name_line, person_names, split_credits
@@ -85,6 +85,7 @@ def _text_lines(tree: HtmlElement, url: str, layout: Layout, hints: Hints, title
     for element in [*hints.select(tree, "drop"), *layout.prunable()]:
         if element.getparent() is not None:
             element.drop_tree()
+    tables.unwrap_layout_tables(tree)
     captions = {c.casefold() for c in layout.captions}
     found = main_paragraphs(tree, url, container)
     lines = noise.strip_furniture(found, layout.link_texts, captions)

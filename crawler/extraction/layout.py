@@ -14,7 +14,7 @@ from lxml.html import HtmlElement
 from crawler.extraction import captions, tagbox
 from crawler.extraction.captions import Photo
 from crawler.extraction.dates import Stamp, parse_machine, parse_visible
-from crawler.extraction.text import DATELINE, clean
+from crawler.extraction.text import DATELINE, clean, shown_text
 
 _DATE_WORDS = ("date", "time", "publish", "ngay")
 _SAPO_WORDS = ("sapo", "lead", "chapeau", "summary", "description", "standfirst", "excerpt")
@@ -29,6 +29,7 @@ _INTERESTING = re.compile(
     "|announcement|marquee"
 )
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
+_EMPHASIS = ("strong", "b", "em", "i")
 _LABEL_TAGS = {"span", "b", "strong", "div", "p", "li", "label", "h3", "h4", "em", "dt"}
 
 
@@ -44,14 +45,17 @@ class Block:
 @dataclass
 class Layout:
     """Everything the pass found, in page order; `link_texts` are the texts of links to other
-    pages (lower case), which is how related-article lines are recognised in the body."""
+    pages (lower case), which is how related-article lines are recognised in the body.
+    `text_blocks` are the paragraphs and text-holding divs with their positions, read only
+    when the lead is looked for by its place."""
 
     headlines: list[Block] = field(default_factory=list)
     link_headings: list[list[str]] = field(default_factory=list)
     stamps: list[Stamp] = field(default_factory=list)
     sapos: list[Block] = field(default_factory=list)
     subheads: list[Block] = field(default_factory=list)
-    bold_paragraphs: set[str] = field(default_factory=set)
+    bold_paragraphs: set[str] = field(default_factory=set)  # all bold or all italic
+    text_blocks: list[tuple[int, HtmlElement]] = field(default_factory=list)
     breadcrumbs: list[list[str]] = field(default_factory=list)
     tag_rows: list[tuple[int, list[str]]] = field(default_factory=list)
     tag_links: list[tuple[int, str]] = field(default_factory=list)
@@ -88,7 +92,10 @@ def read_layout(tree: HtmlElement) -> Layout:
         elif tag == "a":
             _read_link(element, position, layout)
         elif tag == "p":
+            layout.text_blocks.append((position, element))
             _read_paragraph(element, layout, captioned)
+        elif tag == "div" and element.text and len(element.text) > 40 and element.text.strip():
+            layout.text_blocks.append((position, element))  # a div holding a text of its own
         elif tag == "marquee":
             layout.notices.append(element)
         own = element.text
@@ -145,7 +152,7 @@ def _read_classes(element: HtmlElement, position: int, joined: str, layout: Layo
 
 
 def _read_heading(element: HtmlElement, position: int, layout: Layout) -> None:
-    text = clean(element.text_content())
+    text = shown_text(element)
     if not text:
         return
     if element.tag != "h1":
@@ -170,7 +177,7 @@ def _read_paragraph(element: HtmlElement, layout: Layout, captioned: set[HtmlEle
         _add_photo(photo, layout, captioned)
         return
     if len(element) and not (element.text or "").strip():
-        bold = [e for e in element if e.tag in ("strong", "b")]
+        bold = [e for e in element if e.tag in _EMPHASIS]
         if bold:
             text = clean(element.text_content())
             inner = sum(len(clean(e.text_content())) for e in bold)
