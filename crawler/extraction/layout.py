@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from crawler.extraction import captions, tagbox
 from crawler.extraction.captions import Photo
 from crawler.extraction.dates import Stamp, parse_machine, parse_visible
+from crawler.extraction.promo import is_promo_label, promo_box
 from crawler.extraction.text import DATELINE, clean, shown_text
 
 _DATE_WORDS = ("date", "time", "publish", "ngay")
@@ -21,6 +22,7 @@ _SAPO_WORDS = ("sapo", "lead", "chapeau", "summary", "description", "standfirst"
 _AUTHOR_WORDS = ("author", "tacgia", "tac-gia", "byline")
 _NOTICE_WORDS = ("notice", "thongbao", "thong-bao", "announcement", "marquee")
 _HEADLINE_WORDS = 5
+
 _MAX_NOTICE = 500
 # a quick test that a class or id may matter to _read_classes; most do not
 _INTERESTING = re.compile(
@@ -31,6 +33,7 @@ _INTERESTING = re.compile(
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
 _EMPHASIS = ("strong", "b", "em", "i")
 _LABEL_TAGS = {"span", "b", "strong", "div", "p", "li", "label", "h3", "h4", "em", "dt"}
+_PROMO_TAGS = _LABEL_TAGS | {"a", "h2", "h5", "h6", "td"}
 
 
 @dataclass
@@ -103,6 +106,10 @@ def read_layout(tree: HtmlElement) -> Layout:
             box = tagbox.labelled_box(element)
             if box is not None:
                 layout.tag_rows.append((position, tagbox.box_items(box)))
+        if own and tag in _PROMO_TAGS and is_promo_label(own.lstrip()):
+            box = promo_box(element)
+            if box is not None:
+                layout.notices.append(box)
         names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
         if len(names) > 1 and _INTERESTING.search(names):
             _read_classes(element, position, names, layout)
