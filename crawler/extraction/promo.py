@@ -43,7 +43,8 @@ def promo_box(label: HtmlElement) -> HtmlElement | None:
     """The whole box a promotion label opens (its App Store and Google Play lines, its QR code,
     its links): the largest ancestor that is still short and holds no prose or headline. None
     when the label's own element is long: a paragraph that merely starts with the words."""
-    if len(clean(label.text_content())) > _MAX_PROMO:
+    own = clean(label.text_content())
+    if len(own) > _MAX_PROMO or len(own.split()) >= _PROSE_WORDS:
         return None
     box = label
     for parent in label.iterancestors():
