@@ -39,7 +39,7 @@ from crawler.extraction.hints import NO_HINTS, Hints
 from crawler.extraction.layout import Block, Layout, read_layout
 from crawler.extraction.lead import choose_lead
 from crawler.extraction.metadata import PageMeta, ld_persons, read_metadata
-from crawler.extraction.text import clean, same_text, unique
+from crawler.extraction.text import clean, same_letters, unique
 
 _PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:published_time")
 _MODIFIED = ("article:modified_time", "datemodified", "og:updated_time", "lastmod")
@@ -102,7 +102,7 @@ def _text_lines(tree: HtmlElement, url: str, layout: Layout, hints: Hints, title
     lines = noise.without_closing_notices(noise.strip_furniture(found, layout.link_texts, captions))
     if noise.only_links(lines, layout.link_texts):
         return []
-    if lines and title and same_text(lines[0], title):
+    if lines and title and same_letters(lines[0], title):
         lines.pop(0)
     return lines
 

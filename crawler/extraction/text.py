@@ -53,6 +53,13 @@ def same_text(a: str, b: str) -> bool:
     return _key(a) == _key(b) and bool(_key(a))
 
 
+def same_letters(a: str, b: str) -> bool:
+    """Equal once spacing is ignored too: a headline of spans that the main-text extractor
+    glued ("cổphiếu") is still the headline."""
+    key = _key(a).replace(" ", "")
+    return bool(key) and key == _key(b).replace(" ", "")
+
+
 def starts_with_text(long: str, prefix: str) -> bool:
     """`long` begins with `prefix`, ignoring case, punctuation, spacing and a trailing '...'."""
     head = _key(prefix.rstrip(".… "))
