@@ -17,7 +17,7 @@ import re
 
 from lxml.html import HtmlElement
 
-_END_TAGS = ("</html", "</HTML", "</Html")
+_P_TAG = re.compile(r"<[pP][\s>]")
 # what may follow the end of a document without being content a browser shows
 _INVISIBLE = re.compile(
     r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?(?:-->|$)|<[^>]*>|\s+",
@@ -32,12 +32,14 @@ def lost_content(html: str, tree: HtmlElement | None) -> bool:
     `</html>`, or markedly fewer paragraphs in the tree than `<p>` tags in the source."""
     if tree is None:
         return True
-    end = min((i for i in (html.find(tag) for tag in _END_TAGS) if i >= 0), default=-1)
+    end = html.find("</html")  # two scans of the source in all: this one and the <p> count
+    if end < 0:
+        end = html.find("</HTML")
     if end >= 0:
         rest = html[end:]
         if len(rest) > 16 and len(_INVISIBLE.sub("", rest)) >= _MIN_LOST_TEXT:
             return True
-    written = html.count("<p>") + html.count("<p ") + html.count("<P>") + html.count("<P ")
+    written = len(_P_TAG.findall(html))
     if written < _MIN_LOST_PARAGRAPHS:
         return False
     parsed = sum(1 for _ in tree.iter("p"))
