@@ -13,6 +13,7 @@ from lxml.html import HtmlElement, fromstring
 from trafilatura.settings import use_config
 from trafilatura.utils import decode_file
 
+from crawler.extraction import recovery
 from crawler.extraction.decode import decode_page
 from crawler.extraction.text import clean_lines
 
@@ -27,13 +28,24 @@ _CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "10")
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
-    """An lxml tree of the page (bytes are decoded as decode.py explains). The tree's text may
-    be in any normal form: every string taken from it goes through `text.clean` (NFC)."""
+    """An lxml tree of the page (bytes are decoded as decode.py explains), with what a browser
+    shows even where libxml2 alone would drop it (recovery.py). The tree's text may be in any
+    normal form: every string taken from it goes through `text.clean` (NFC)."""
     if not html or not html.strip():
         return None
     if isinstance(html, bytes):
         decoded = decode_page(html)
         html = decoded if decoded is not None else decode_file(html)
+    tree = _load(html)
+    if recovery.lost_content(html, tree):
+        markup = recovery.html5_markup(html)
+        rebuilt = _load(markup) if markup else None
+        if recovery.richer(rebuilt, tree):
+            tree = rebuilt
+    return tree
+
+
+def _load(html: str) -> HtmlElement | None:
     try:
         tree = trafilatura.load_html(html)
     except (ValueError, TypeError):

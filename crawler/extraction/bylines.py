@@ -19,12 +19,33 @@ _CREDIT = re.compile(
     r"phóng viên|tác giả)(?:\s*(?:,|và|&|-)\s*(?:ảnh|video|clip|bài))?)\s*:\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+_ROLES = (
+    r"(?:tin|bài|bài viết|ảnh|hình|video|clip|đồ họa|đồ hoạ|thực hiện|nhóm phóng viên|nhóm pv|"
+    r"pv|ctv|phóng viên|tác giả|biên tập|trình bày|thiết kế|minh họa|minh hoạ|infographic|"
+    r"quay phim|dựng phim|kỹ thuật|lược dịch|dịch|tổng hợp|nội dung|ghi chép|text|photos?)"
+)
+# a role prefix anywhere in a credit line: "Bài: A - Ảnh: B", "Bài và ảnh: A", "Tin, ảnh: A"
+_ROLE = re.compile(
+    rf"(?:^|(?<=[\s,;|/–—-])){_ROLES}(?:\s*(?:,|và|&|-|/)\s*{_ROLES})*\s*:\s*",
+    re.IGNORECASE,
+)
 _SOURCE = re.compile(r"^(?:theo|nguồn)\b\s*(?P<rest>.*)$", re.IGNORECASE)
 _LINK = re.compile(r"https?://|www\.|@", re.IGNORECASE)
 _URL_TAIL = re.compile(r"\s*:?\s*(?:https?://|www\.)\S*$", re.IGNORECASE)
 _SPLIT = re.compile(r"\s+[-–—]\s+|\s*[,;]\s*|\s+và\s+|\s+&\s+|\s*/\s*", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)\s*")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ỸĐ][\wÀ-ỹ]*\.?|(?:[A-ZÀ-ỸĐ]\.)+[A-ZÀ-ỸĐ]?[\wÀ-ỹ]*)$")
+# author values that CMSs fill in when nobody is credited: accounts and placeholders
+_PLACEHOLDER_NAMES = """
+admin | administrator | quản trị | quản trị viên | quantri | super admin | superadmin | editor
+biên tập viên | btv | ban biên tập | webmaster | web master | tòa soạn | toà soạn | root | user
+guest | unknown | n/a | na | null | none | không rõ | đang cập nhật | author | tác giả
+nhiều tác giả | anonymous | khách | system | cms | moderator | reporter | staff | phóng viên
+cộng tác viên | bạn đọc | độc giả | ẩn danh | người viết | tin tổng hợp | tổng hợp | sưu tầm
+"""
+_PLACEHOLDERS = frozenset(
+    name.strip() for line in _PLACEHOLDER_NAMES.splitlines() for name in line.split("|")
+) - {""}
 _MAX_CREDIT_LINES = 3
 _MAX_SOURCE_WORDS = 10
 
@@ -68,7 +89,9 @@ def credit_line(
         return person_names([text]), ""
     credit = _CREDIT.match(text)
     if credit and not text.endswith(".") and len(text.split()) <= 12:
-        return _people_or_source(credit["rest"])
+        return _people_or_source(strip_roles(credit["rest"]))
+    if _ROLE.search(text) and len(text.split()) <= 12 and is_name_line(strip_roles(text)):
+        return _people_or_source(strip_roles(text))  # "Thu Trang - Ảnh: Minh Khang"
     source = _SOURCE.match(text)
     if source and source["rest"] and len(text.split()) <= _MAX_SOURCE_WORDS:
         name = _source_name(text)
@@ -92,6 +115,11 @@ def _people_or_source(text: str) -> tuple[list[str] | None, str]:
     if name[:1].isupper() and len(name.split()) <= 6 and not name.endswith("."):
         return [], name  # "Nhịp sống thị trường": a credited name that is no person's
     return None, ""
+
+
+def strip_roles(text: str) -> str:
+    """The names of a credit line without their roles: 'Bài: A - Ảnh: B' -> 'A; B'."""
+    return clean(_ROLE.sub("; ", text)).strip("; ")
 
 
 def _source_name(text: str) -> str:
@@ -123,6 +151,21 @@ def split_names(text: str) -> list[str]:
     return [clean(p).strip(".;:") for p in parts if clean(p).strip(".;:")]
 
 
+def is_person(name: str, publisher: Collection[str] = ()) -> bool:
+    """A person's name, not a CMS account ('admin', 'thanhnt', 'user_12'), a placeholder
+    ('Đang cập nhật', 'Ban biên tập'), or the newspaper itself (`publisher`: its names and
+    host label, compared without spaces or case)."""
+    text = clean(name).strip(" .:-")
+    key = text.casefold()
+    if not text or key in _PLACEHOLDERS or is_organisation(text):
+        return False
+    if any(ch.isdigit() or ch in "_@" for ch in text):
+        return False  # 'user_12', 'pv01', an e-mail address
+    if " " not in text and text == key:
+        return False  # one lower-case token: a login name ('thanhnt')
+    return key.replace(" ", "") not in {p.casefold().replace(" ", "") for p in publisher if p}
+
+
 def is_organisation(name: str) -> bool:
     return is_press(name)
 
@@ -136,7 +179,7 @@ def person_names(values: Iterable[str]) -> list[str]:
             continue
         match = _CREDIT.match(text) or _SOURCE.match(text)
         text = clean(match["rest"]) if match and match["rest"] else text
-        for name in split_names(text):
+        for name in split_names(strip_roles(text)):
             if not is_organisation(name) and name not in people:
                 people.append(name)
     return people

@@ -12,30 +12,39 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extraction import fields, noise
+from crawler.extraction import fields, noise, tables
 from crawler.extraction.article import Article, Image
 from crawler.extraction.body import main_paragraphs, parse_html
-from crawler.extraction.bylines import credit_line, is_name_line, person_names, split_credits
+from crawler.extraction.bylines import (
+    credit_line,
+    is_name_line,
+    is_person,
+    person_names,
+    split_credits,
+)
 from crawler.extraction.dates import (
     Stamp,
+    agrees_with_shown,
     best_machine,
     choose_published,
     parse_machine,
+    parse_month_first,
     parse_visible,
 )
 from crawler.extraction.hints import NO_HINTS, Hints
 from crawler.extraction.layout import Block, Layout, read_layout
 from crawler.extraction.lead import choose_lead
 from crawler.extraction.metadata import PageMeta, ld_persons, read_metadata
-from crawler.extraction.text import clean, same_text, unique
+from crawler.extraction.text import clean, same_letters, unique
 
 _PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:published_time")
 _MODIFIED = ("article:modified_time", "datemodified", "og:updated_time", "lastmod")
 _PHOTO_CREDIT = re.compile(r"^(?:ảnh|photo|video|image|nguồn ảnh)\b", re.IGNORECASE)
+_PAPER_WORDS = re.compile(r"^báo\s+|\s+(?:điện tử|online)$", re.IGNORECASE)
 _META_AUTHORS = ("author", "article:author", "dable:author", "dc.creator")
 
 
@@ -66,7 +75,9 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
         title=title,
         lead=lead,
         body=body,
-        authors=_authors(meta, layout, byline, hinted.get("authors", []), title_at),
+        authors=_authors(
+            meta, layout, byline, hinted.get("authors", []), title_at, _publisher(meta, url)
+        ),
         published_at=published,
         updated_at=updated,
         section=(hinted.get("section") or [""])[-1] or fields.section(meta, layout, title),
@@ -85,12 +96,13 @@ def _text_lines(tree: HtmlElement, url: str, layout: Layout, hints: Hints, title
     for element in [*hints.select(tree, "drop"), *layout.prunable()]:
         if element.getparent() is not None:
             element.drop_tree()
+    tables.unwrap_layout_tables(tree)
     captions = {c.casefold() for c in layout.captions}
     found = main_paragraphs(tree, url, container)
-    lines = noise.strip_furniture(found, layout.link_texts, captions)
+    lines = noise.without_closing_notices(noise.strip_furniture(found, layout.link_texts, captions))
     if noise.only_links(lines, layout.link_texts):
         return []
-    if lines and title and same_text(lines[0], title):
+    if lines and title and same_letters(lines[0], title):
         lines.pop(0)
     return lines
 
@@ -109,23 +121,51 @@ def _first(hinted: dict[str, list[str]], name: str) -> str:
 
 
 def _authors(
-    meta: PageMeta, layout: Layout, byline: list[str], hinted: list[str], after: int
+    meta: PageMeta,
+    layout: Layout,
+    byline: list[str],
+    hinted: list[str],
+    after: int,
+    publisher: list[str],
 ) -> tuple[str, ...]:
     """People only: hinted credit lines, then JSON-LD Person entries, then the byline that ends
-    the body, then the page's author block, then meta author tags (rarely a person)."""
+    the body, then the page's author block, then meta author tags (rarely a person). A source
+    that names only CMS accounts, placeholders or the paper gives way to the next."""
     if hinted:
         people = [p for line in hinted for p in (credit_line(line)[0] or [])]
-        return tuple(dict.fromkeys(people or person_names(hinted)))
-    ld = person_names(ld_persons(meta.ld.get("author")))
-    if ld:
-        return tuple(ld)
-    if byline:
-        return tuple(byline)
-    block = _first_block([b for b in layout.author_blocks if is_name_line(b.text)], after)
-    if block:
-        return tuple(person_names(block))
+        found = _people(list(dict.fromkeys(people or person_names(hinted))), publisher)
+        if found:
+            return found
+    for candidates in (
+        person_names(ld_persons(meta.ld.get("author"))),
+        byline,
+        person_names(
+            _first_block([b for b in layout.author_blocks if is_name_line(b.text)], after)
+        ),
+    ):
+        found = _people(candidates, publisher)
+        if found:
+            return found
     declared = [v for name in _META_AUTHORS for v in meta.meta_all(name)]
-    return tuple(person_names(part for value in declared for part in value.split(";")))
+    return _people(person_names(part for value in declared for part in value.split(";")), publisher)
+
+
+def _people(names: list[str], publisher: list[str]) -> tuple[str, ...]:
+    """Authors are people: CMS accounts, placeholders and the paper itself are left out."""
+    return tuple(n for n in names if is_person(n, publisher))
+
+
+def _publisher(meta: PageMeta, url: str) -> list[str]:
+    """The names the paper goes by: its site name (with and without 'Báo' and 'điện tử'),
+    its JSON-LD publisher, its host label ('baosongnui' of baosongnui.vn)."""
+    names = [meta.meta("og:site_name"), meta.meta("application-name")]
+    publisher = meta.ld.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        names.append(clean(publisher["name"]))
+    names += [_PAPER_WORDS.sub("", n).strip() for n in names if n]
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names.append(host.split(".")[0])
+    return [n for n in names if n]
 
 
 def _source(hinted: dict[str, list[str]], credited: str, layout: Layout, after: int) -> str:
@@ -153,7 +193,8 @@ def _times(
     meta: PageMeta, layout: Layout, hinted: list[str]
 ) -> tuple[datetime | None, datetime | None]:
     shown = [s for s in (parse_visible(t) for t in hinted) if s is not None] + layout.stamps
-    machine = best_machine(_stamps(meta, "datePublished", _PUBLISHED), shown)
+    declared = _stamps(meta, "datePublished", _PUBLISHED)
+    machine = best_machine([s for s in declared if agrees_with_shown(s, shown)], shown)
     published = machine
     if machine is None or not machine.has_time:
         if machine is not None:
@@ -161,7 +202,9 @@ def _times(
         else:
             visible = next((s for s in shown if s.has_time), shown[0] if shown else None)
         published = choose_published(machine, visible)
-    modified = best_machine(_stamps(meta, "dateModified", _MODIFIED))
+    modified = best_machine(
+        [s for s in _stamps(meta, "dateModified", _MODIFIED) if not s.month_first]
+    )
     updated = modified.value if modified else None
     if published is not None and updated is not None and updated < published.value:
         updated = None  # a CMS's edit stamp from before publication is no update
@@ -170,7 +213,8 @@ def _times(
 
 def _stamps(meta: PageMeta, ld_key: str, names: tuple[str, ...]) -> list[Stamp]:
     values = [meta.ld_text(ld_key), *(meta.meta(n) for n in names)]
-    return [s for s in (parse_machine(v) for v in values if v) if s is not None]
+    stamps = (parse_machine(v) or parse_month_first(v) for v in values if v)
+    return [s for s in stamps if s is not None]
 
 
 def _images(layout: Layout, url: str) -> tuple[Image, ...]:

@@ -21,6 +21,7 @@ class Stamp:
 
     value: datetime
     has_time: bool
+    month_first: bool = False  # read from a US-style "11/5/2026 8:30:00 PM" meta stamp
 
 
 _ISO = re.compile(
@@ -40,11 +41,20 @@ _TIME = re.compile(
     r"(?:\s*(?P<ampm>AM|PM|SA|CH)\b)?",
     re.IGNORECASE,
 )
+_AMPM = re.compile(r"^\s*(?P<m>AM|PM)\b", re.IGNORECASE)
+# ASP.NET and other en-US CMSs write meta stamps month first with AM/PM: "11/5/2026 8:30:00 PM"
+_US = re.compile(
+    r"^\s*(?P<mo>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+(?P<h>\d{1,2}):(?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2}))?\s*(?P<m>AM|PM)?)?\s*$",
+    re.IGNORECASE,
+)
 _ZONE = re.compile(r"(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<mi>\d{2}))?", re.I)
 
 
 def parse_machine(text: str) -> Stamp | None:
-    """An ISO 8601 stamp as found in JSON-LD and meta tags ("2026-01-08", "...T08:01:53+07:00")."""
+    """An ISO 8601 stamp as found in JSON-LD and meta tags ("2026-01-08", "...T08:01:53+07:00");
+    without an offset it is Vietnam time. A slashed date is no machine stamp: see
+    `parse_month_first`."""
     match = _ISO.search(text.strip())
     if match is None:
         return None
@@ -57,7 +67,7 @@ def parse_machine(text: str) -> Stamp | None:
             int(match["y"]),
             int(match["mo"]),
             int(match["d"]),
-            int(match["h"]),
+            _with_marker(int(match["h"]), _AMPM.match(text.strip()[match.end() :])),
             int(match["mi"]),
             int(match["s"] or 0),
             tzinfo=zone,
@@ -65,6 +75,46 @@ def parse_machine(text: str) -> Stamp | None:
     except ValueError:
         return None
     return Stamp(value, has_time=True)
+
+
+def parse_month_first(text: str) -> Stamp | None:
+    """A US-style meta stamp ("11/5/2026 8:30:00 PM") read month first and marked so: it
+    counts only where the page's day-first date line agrees (`agrees_with_shown`)."""
+    match = _US.match(text)
+    if match is None:
+        return None
+    try:
+        day = datetime(int(match["y"]), int(match["mo"]), int(match["d"]), tzinfo=VIETNAM)
+        if match["h"] is None:
+            return Stamp(day, has_time=False, month_first=True)
+        hour = _with_marker(int(match["h"]), match)
+        value = day.replace(hour=hour, minute=int(match["mi"]), second=int(match["s"] or 0))
+    except ValueError:
+        return None
+    return Stamp(value, has_time=True, month_first=True)
+
+
+def _with_marker(hour: int, marker: re.Match[str] | None) -> int:
+    """The hour of a 12-hour clock with its AM/PM marker ("08:30 PM" is 20:30)."""
+    ampm = (marker["m"] or "").upper() if marker is not None else ""
+    if ampm == "PM" and hour < 12:
+        return hour + 12
+    if ampm == "AM" and hour == 12:
+        return 0
+    return hour
+
+
+def agrees_with_shown(stamp: Stamp, shown: Sequence[Stamp]) -> bool:
+    """A month-first stamp counts when a visible day-first line names the same day (and the
+    same minute when both give the time), never on its own; any other stamp counts as it is."""
+    if not stamp.month_first:
+        return True
+    for visible in shown:
+        if visible.value.date() != stamp.value.date():
+            continue
+        if not (stamp.has_time and visible.has_time) or _same_minute(stamp.value, visible.value):
+            return True
+    return False
 
 
 def parse_visible(text: str) -> Stamp | None:

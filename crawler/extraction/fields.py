@@ -34,11 +34,23 @@ def title(tree: HtmlElement, meta: PageMeta, layout: Layout) -> tuple[str, int]:
     for headline in layout.headlines:
         if any(same_text(headline.text, d) for d in declared if d):
             return strip_site_suffix(headline.text, site), headline.position
+    for headline in layout.headlines:  # a kicker before the headline: "PHÓNG SỰ | <title>"
+        kicked = next((d for d in declared if d and _after_kicker(headline.text, d)), "")
+        if kicked:
+            return kicked, headline.position
     first = layout.headlines[0] if layout.headlines else Block("", -1)
     for candidate in (*declared[:2], first.text, page_title):
         if candidate:
             return candidate, first.position if candidate == first.text else -1
     return "", -1
+
+
+def _after_kicker(shown: str, declared: str) -> bool:
+    """The shown headline is a short label (at most six words) followed by the declared one."""
+    words, tail = shown.split(), declared.split()
+    if len(tail) < 3 or not 0 < len(words) - len(tail) <= 6:
+        return False
+    return same_text(" ".join(words[len(words) - len(tail) :]), declared)
 
 
 def section(meta: PageMeta, layout: Layout, title_text: str) -> str:

@@ -14,13 +14,15 @@ from lxml.html import HtmlElement
 from crawler.extraction import captions, tagbox
 from crawler.extraction.captions import Photo
 from crawler.extraction.dates import Stamp, parse_machine, parse_visible
-from crawler.extraction.text import DATELINE, clean
+from crawler.extraction.promo import is_promo_label, promo_box
+from crawler.extraction.text import DATELINE, clean, shown_text
 
 _DATE_WORDS = ("date", "time", "publish", "ngay")
 _SAPO_WORDS = ("sapo", "lead", "chapeau", "summary", "description", "standfirst", "excerpt")
 _AUTHOR_WORDS = ("author", "tacgia", "tac-gia", "byline")
 _NOTICE_WORDS = ("notice", "thongbao", "thong-bao", "announcement", "marquee")
 _HEADLINE_WORDS = 5
+
 _MAX_NOTICE = 500
 # a quick test that a class or id may matter to _read_classes; most do not
 _INTERESTING = re.compile(
@@ -29,7 +31,9 @@ _INTERESTING = re.compile(
     "|announcement|marquee"
 )
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
+_EMPHASIS = ("strong", "b", "em", "i")
 _LABEL_TAGS = {"span", "b", "strong", "div", "p", "li", "label", "h3", "h4", "em", "dt"}
+_PROMO_TAGS = _LABEL_TAGS | {"a", "h2", "h5", "h6", "td"}
 
 
 @dataclass
@@ -44,14 +48,17 @@ class Block:
 @dataclass
 class Layout:
     """Everything the pass found, in page order; `link_texts` are the texts of links to other
-    pages (lower case), which is how related-article lines are recognised in the body."""
+    pages (lower case), which is how related-article lines are recognised in the body.
+    `text_blocks` are the paragraphs and text-holding divs with their positions, read only
+    when the lead is looked for by its place."""
 
     headlines: list[Block] = field(default_factory=list)
     link_headings: list[list[str]] = field(default_factory=list)
     stamps: list[Stamp] = field(default_factory=list)
     sapos: list[Block] = field(default_factory=list)
     subheads: list[Block] = field(default_factory=list)
-    bold_paragraphs: set[str] = field(default_factory=set)
+    bold_paragraphs: set[str] = field(default_factory=set)  # all bold or all italic
+    text_blocks: list[tuple[int, HtmlElement]] = field(default_factory=list)
     breadcrumbs: list[list[str]] = field(default_factory=list)
     tag_rows: list[tuple[int, list[str]]] = field(default_factory=list)
     tag_links: list[tuple[int, str]] = field(default_factory=list)
@@ -88,7 +95,10 @@ def read_layout(tree: HtmlElement) -> Layout:
         elif tag == "a":
             _read_link(element, position, layout)
         elif tag == "p":
+            layout.text_blocks.append((position, element))
             _read_paragraph(element, layout, captioned)
+        elif tag == "div" and element.text and len(element.text) > 40 and element.text.strip():
+            layout.text_blocks.append((position, element))  # a div holding a text of its own
         elif tag == "marquee":
             layout.notices.append(element)
         own = element.text
@@ -96,6 +106,10 @@ def read_layout(tree: HtmlElement) -> Layout:
             box = tagbox.labelled_box(element)
             if box is not None:
                 layout.tag_rows.append((position, tagbox.box_items(box)))
+        if own and tag in _PROMO_TAGS and is_promo_label(own.lstrip()):
+            box = promo_box(element)
+            if box is not None:
+                layout.notices.append(box)
         names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
         if len(names) > 1 and _INTERESTING.search(names):
             _read_classes(element, position, names, layout)
@@ -145,7 +159,7 @@ def _read_classes(element: HtmlElement, position: int, joined: str, layout: Layo
 
 
 def _read_heading(element: HtmlElement, position: int, layout: Layout) -> None:
-    text = clean(element.text_content())
+    text = shown_text(element)
     if not text:
         return
     if element.tag != "h1":
@@ -170,7 +184,7 @@ def _read_paragraph(element: HtmlElement, layout: Layout, captioned: set[HtmlEle
         _add_photo(photo, layout, captioned)
         return
     if len(element) and not (element.text or "").strip():
-        bold = [e for e in element if e.tag in ("strong", "b")]
+        bold = [e for e in element if e.tag in _EMPHASIS]
         if bold:
             text = clean(element.text_content())
             inner = sum(len(clean(e.text_content())) for e in bold)

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lxml.html import HtmlElement
+
 from crawler.extraction.layout import Block, Layout
 from crawler.extraction.metadata import PageMeta
 from crawler.extraction.noise import is_dateline
-from crawler.extraction.text import DATELINE, agrees, same_text, starts_with_text
+from crawler.extraction.text import DATELINE, agrees, clean, same_text, starts_with_text
 
 _MIN_BOLD_LEAD = 60
+_MIN_LEAD_WORDS = 12
+_EMPHASIS_CLASSES = ("bold", "italic", "font-semibold", "fw-bold", "fw-semibold", "fw700", "fw6")
 
 
 def descriptions(meta: PageMeta) -> list[str]:
@@ -47,6 +51,7 @@ def choose_lead(
         or _sapo(layout.sapos, described, title, after)
         or _leading_paragraph(paragraphs, described, layout)
         or _shown_description(layout.subheads, described, title)
+        or _by_place(layout, paragraphs, title, after)
         or (described[0] if described else "")
     )
     return lead, _without_lead(paragraphs, lead)
@@ -79,6 +84,49 @@ def _shown_description(subheads: Sequence[Block], described: Sequence[str], titl
         if not same_text(block.text, title) and any(agrees(block.text, d) for d in described):
             return _with_dateline(block)
     return ""
+
+
+def _by_place(layout: Layout, paragraphs: Sequence[str], title: str, after: int) -> str:
+    """The first long text after the headline, when its typography makes it the lead (a
+    sub-heading, an all-bold or all-italic paragraph, a bold/italic utility class) or when it
+    stands between the headline and the body without being body text."""
+    if after < 0:
+        return ""
+    captions = {c.casefold() for c in layout.captions}
+    headings = {b.position: b for b in layout.subheads}
+    blocks: list[tuple[int, HtmlElement | None]] = [(p, None) for p in headings]
+    blocks += [(p, e) for p, e in layout.text_blocks]
+    body = {_key(line) for line in paragraphs}
+    first_body = _key(paragraphs[0]) if paragraphs else ""
+    lead = ""
+    for position, element in sorted(blocks, key=lambda b: b[0]):
+        if position <= after:
+            continue
+        text = headings[position].text if element is None else clean(element.text_content())
+        if len(text.split()) < _MIN_LEAD_WORDS or text.casefold() in captions:
+            continue
+        if same_text(text, title) or text.casefold() in layout.link_texts:
+            continue
+        key = _key(text)
+        if lead:  # the lead candidate is confirmed when the body starts right after it
+            return lead if key == first_body else ""
+        if element is None or _emphasised(element, layout):
+            return _with_dateline(headings[position]) if element is None else text
+        if key in body:
+            return ""
+        lead = text
+    return ""
+
+
+def _emphasised(element: HtmlElement, layout: Layout) -> bool:
+    names = f" {element.get('class') or ''} ".lower()
+    return clean(element.text_content()) in layout.bold_paragraphs or any(
+        word in names for word in _EMPHASIS_CLASSES
+    )
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _with_dateline(block: Block) -> str:

@@ -28,6 +28,21 @@ _FOLLOW = re.compile(
     r"youtube|tiktok|twitter|instagram|mạng xã hội|ứng dụng)\b",
     re.IGNORECASE,
 )
+# notices that close an article: copyright, no copying, cite the source when republishing;
+# the words a notice opens with, and the phrases that only a notice holds
+_NOTICE = re.compile(
+    r"^[\W\d]{0,3}(?:bản quyền|copyright|©|\(c\)|nghiêm cấm|cấm|không được|ghi rõ nguồn|"
+    r"vui lòng (?:ghi|trích dẫn)|khi (?:sử dụng|đăng|đăng tải|phát hành) lại|"
+    r"mọi hình thức sao chép)"
+    r"|all rights reserved|ghi rõ nguồn|trích dẫn nguồn|cấm sao chép|sao chép dưới mọi hình thức"
+    r"|khi phát hành lại|reproduction (?:in whole or in part )?(?:is )?(?:prohibited|forbidden)",
+    re.IGNORECASE,
+)
+_NOTICE_WORDS = re.compile(
+    r"sao chép|nguồn|bản quyền|copyright|©|rights|reproduc|phát hành lại", re.IGNORECASE
+)
+_MAX_NOTICE = 240
+_NOTICE_TAIL = 4
 _COUNTER = re.compile(
     r"^\(?\d+\)?\s*(?:bình luận|ý kiến|comments?)$|^(?:bình luận|ý kiến|comments?)\s*\(?\d*\)?$",
     re.IGNORECASE,
@@ -60,6 +75,22 @@ def is_widget(line: str) -> bool:
         and len(line) <= 60
         and all(w in _WIDGET_WORDS or w.isdigit() for w in words)
     )
+
+
+def is_notice(line: str) -> bool:
+    """A copyright or reuse notice ('® Ghi rõ nguồn khi phát hành lại', '© 2026 Báo ...',
+    'Nghiêm cấm sao chép dưới mọi hình thức'), not a sentence of the article."""
+    return (
+        len(line) <= _MAX_NOTICE and bool(_NOTICE.search(line)) and bool(_NOTICE_WORDS.search(line))
+    )
+
+
+def without_closing_notices(lines: Sequence[str]) -> list[str]:
+    """The lines without the notices among the last few: a notice closes an article, often
+    around its byline, and is never its text."""
+    kept = list(lines)
+    tail = range(max(1, len(kept) - _NOTICE_TAIL), len(kept))
+    return [line for i, line in enumerate(kept) if i not in tail or not is_notice(line)]
 
 
 def is_date_line(line: str) -> bool:

@@ -7,7 +7,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+from lxml.html import HtmlElement
+
+# every space HTML renders as one: a newline inside an element is a space to a reader
+_SPACES = re.compile(r"[ \t\n\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TITLE_SUFFIX = re.compile(
     r"\s+[-|–—:]\s+(?P<tail>[^-|–—]*(?:báo|online|news|tin tức|\.vn|\.com|điện tử)[^-|–—]*)$",
     re.IGNORECASE,
@@ -18,7 +21,7 @@ DATELINE = re.compile(r"^\((?P<mark>[^()]{2,30})\)\s*[-–—]?", re.IGNORECASE)
 
 
 def clean(text: str | None) -> str:
-    """NFC, no zero-width or non-breaking spaces, single spaces, stripped."""
+    """NFC, no zero-width or non-breaking spaces, single spaces (newlines too), stripped."""
     if not text:
         return ""
     for _ in range(2):  # meta and JSON-LD values are sometimes escaped twice
@@ -50,6 +53,13 @@ def same_text(a: str, b: str) -> bool:
     return _key(a) == _key(b) and bool(_key(a))
 
 
+def same_letters(a: str, b: str) -> bool:
+    """Equal once spacing is ignored too: a headline of spans that the main-text extractor
+    glued ("cổphiếu") is still the headline."""
+    key = _key(a).replace(" ", "")
+    return bool(key) and key == _key(b).replace(" ", "")
+
+
 def starts_with_text(long: str, prefix: str) -> bool:
     """`long` begins with `prefix`, ignoring case, punctuation, spacing and a trailing '...'."""
     head = _key(prefix.rstrip(".… "))
@@ -75,3 +85,20 @@ def unique(items: Iterable[str]) -> tuple[str, ...]:
             seen.add(value.casefold())
             kept.append(value)
     return tuple(kept)
+
+
+_JOINS = re.compile(r"[\w:|]$")
+_WORD_START = re.compile(r"^\w")
+
+
+def shown_text(element: HtmlElement) -> str:
+    """An element's text as a reader sees it: pieces from different elements (a kicker span
+    and a title span, `<br>`-separated lines) never glued into one word. Cleaned."""
+    pieces: list[str] = []
+    for piece in element.itertext():
+        if not isinstance(piece, str) or not piece:
+            continue
+        if pieces and _JOINS.search(pieces[-1]) and _WORD_START.match(piece):
+            pieces.append(" ")
+        pieces.append(piece)
+    return clean("".join(pieces))
