@@ -15,6 +15,8 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_STOP_GRACE     seconds a crawl that must stop may take to close before it exits (15)
   TINBAO_RETRY_LIMIT    crawls a URL may fail in (timeout, reset, 5xx, 429 after RETRY_TIMES)
                         before it is given up (default 8): see docs/crawling.md
+  TINBAO_EXTRACT_WORKERS  worker processes that extract article pages (default: one per core;
+                        0: in the crawl's own process): see docs/crawling.md
   TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
                         each next one (default 3600; after the first: none, the next crawl)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import os
 
+from crawler.pool.extraction import pool_size
 from storage import database_url
 
 BOT_NAME = "tinbao"
@@ -100,6 +103,7 @@ TINBAO_MAX_RETRY_AFTER = 600.0  # the longest Retry-After honoured
 TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
 TINBAO_RETRY_LIMIT = 8  # crawls a URL may fail in before it is given up (crawler/retries.py)
+TINBAO_EXTRACT_WORKERS = pool_size()  # worker processes that extract pages (0: none)
 TINBAO_RETRY_SPACING = 3600.0  # seconds after its second failed crawl, doubled after each next
 EXTENSIONS = {
     # before RecordCrawlRun: the site's claim is taken before the crawl's row is written

@@ -14,6 +14,7 @@ from crawler.extraction import Article, HintError, Hints, extract, parse_hints
 from crawler.registry import RegistryError, load_registry
 from crawler.spider_loader import spider_class
 from crawler.spiders.news import NewsSpider
+from tests.test_spider import parsed
 
 URL = "https://baothu.vn/gia-vang-ky-luc-post3001.html"
 PARAGRAPHS = [
@@ -163,7 +164,7 @@ def test_the_spider_hands_the_sites_hints_to_extract(tmp_path: Path) -> None:
     response = HtmlResponse(
         URL, body=PAGE.encode("utf-8"), encoding="utf-8", request=scrapy.Request(URL)
     )
-    [article] = spider.parse_article(response)
+    [article] = parsed(spider, response)
     assert isinstance(article, Article)
     assert PROMO not in article.body
     assert article.body.startswith(PARAGRAPHS[0])

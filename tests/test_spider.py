@@ -54,6 +54,15 @@ def html(url: str, body: str, **meta: object) -> HtmlResponse:
     return HtmlResponse(url, body=body.encode("utf-8"), encoding="utf-8", request=request)
 
 
+def parsed(spider: NewsSpider, response: Response) -> list[object]:
+    """What the (asynchronous) article callback yields, extracted inline: no pool started."""
+
+    async def collect() -> list[object]:
+        return [item async for item in spider.parse_article(response)]
+
+    return asyncio.run(collect())
+
+
 def xml(url: str, body: bytes) -> Response:
     return XmlResponse(url, body=body, request=scrapy.Request(url))
 
@@ -141,7 +150,7 @@ def test_an_article_page_becomes_an_article_of_the_site(spider: NewsSpider) -> N
         <h1>Mùa lúa mới</h1><span class="pubdate">08/01/2026 - 18:21</span>
         <article>{paragraphs}</article></body></html>""",
     )
-    [article] = spider.parse_article(page)
+    [article] = parsed(spider, page)
     assert isinstance(article, Article)
     assert (article.site, article.title) == ("baothu", "Mùa lúa mới")
     assert article.body.startswith("Đoạn văn thứ 1")
@@ -162,7 +171,7 @@ def test_an_article_reached_by_redirects_names_the_urls_that_redirected(
         f"<article>{body}</article></body></html>",
         redirect_urls=redirects,
     )
-    [article] = spider.parse_article(page)
+    [article] = parsed(spider, page)
     assert isinstance(article, Article)
     assert article.fetched_url == "https://baothu.vn/tin-mot-a1.html"
     assert article.redirected_from == (

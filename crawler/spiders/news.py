@@ -33,10 +33,11 @@ from crawler.discovery.pagination import page_number
 from crawler.discovery.sitemaps import SitemapEntry, changed_since
 from crawler.encoding import page_text
 from crawler.errors import error_kind, refusal_reason
-from crawler.extraction import Article, extract
+from crawler.extraction import Article
 from crawler.items import GoneArticle, IgnoredPage
 from crawler.modes import CrawlMode
 from crawler.pages import no_article, unusable
+from crawler.pool import ExtractionPool
 from crawler.registry import Site, load_registry
 from crawler.retries import Retries, retry_policy
 from crawler.urls import clean_url
@@ -54,6 +55,7 @@ class NewsSpider(scrapy.Spider):
     archive: ArchiveState
     frontier: BackfillFrontier | None = None
     retries: Retries
+    extractor: ExtractionPool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -69,6 +71,9 @@ class NewsSpider(scrapy.Spider):
         roots = [url for url, _ in cls.site.entry_points]
         spider.retries = Retries(database or None, cls.site.key, policy, crawler, roots=roots)
         crawler.signals.connect(spider.retries.close, signal=signals.spider_closed)
+        spider.extractor = ExtractionPool(crawler.settings.getint("TINBAO_EXTRACT_WORKERS"))
+        crawler.signals.connect(spider.extractor.start, signal=signals.spider_opened)
+        crawler.signals.connect(spider.extraction_closed, signal=signals.spider_closed)
         if spider.mode.backfill and database:
             spider.frontier = BackfillFrontier(database, cls.site.key)
             crawler.signals.connect(spider.backfill_closed, signal=signals.spider_closed)
@@ -112,6 +117,9 @@ class NewsSpider(scrapy.Spider):
             self.site.key, reason, size.get("done", 0), size.get("pending", 0),
         )  # fmt: skip
         self.frontier.close()
+
+    def extraction_closed(self) -> None:
+        self.extractor.close()
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         self.retries.reached(asked_for(response))
@@ -189,7 +197,11 @@ class NewsSpider(scrapy.Spider):
         for url, _ in self.frontier.record(asked_for(response), found, also=response.url):
             yield wanted[url]
 
-    def parse_article(self, response: Response) -> Iterator[Article | GoneArticle | IgnoredPage]:
+    async def parse_article(
+        self, response: Response
+    ) -> AsyncIterator[Article | GoneArticle | IgnoredPage]:
+        """The page's article, extracted in a worker process (crawler/pool) while the crawl
+        goes on."""
         self.retries.reached(asked_for(response))
         problem = unusable(response)
         if problem is not None:
@@ -199,8 +211,15 @@ class NewsSpider(scrapy.Spider):
         text, correction = page_text(response)
         if correction:
             self._error("wrong_charset", response.url, correction)
-        article = extract(text, response.url, self.site.hints)
+        article = await self.extractor.extract(text, response.url, self.site.hints)
         self._count("pages/article")
+        self.crawler.stats.set_value(f"{STATS}/extract/processes", len(self.extractor.pids))
+        for item in self._article_items(response, article):
+            yield item
+
+    def _article_items(
+        self, response: Response, article: Article
+    ) -> Iterator[Article | GoneArticle | IgnoredPage]:
         verdict = no_article(article)
         if verdict == "soft_404":
             self._error("soft_404", response.url)
