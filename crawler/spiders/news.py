@@ -201,6 +201,8 @@ class NewsSpider(scrapy.Spider):
             self._error("wrong_charset", response.url, correction)
         article = extract(text, response.url, self.site.hints)
         self._count("pages/article")
+        for problem in article.problems:
+            self._error(problem, response.url)
         verdict = no_article(article)
         if verdict == "soft_404":
             self._error("soft_404", response.url)
