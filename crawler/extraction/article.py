@@ -26,7 +26,8 @@ class Article:
     `source` names the paper or agency the article is credited to ("TTXVN"), not the site.
     The crawler sets `site`, `fetched_url` (the URL the page came from, after redirects),
     `redirected_from` (the URLs that redirected to it, first asked first) and where the raw
-    page is kept.
+    page is kept. `problems` names what extraction had to leave unread on a hostile page
+    ("json_ld_too_deep"), for the crawl's error counts; it is not stored.
     """
 
     url: str
@@ -47,6 +48,7 @@ class Article:
     warc_file: str = ""  # where the page it came from is kept raw (crawler/warc.py)
     warc_offset: int = -1
     images: tuple[Image, ...] = ()
+    problems: tuple[str, ...] = ()
 
     @property
     def is_article(self) -> bool:

@@ -86,6 +86,7 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
         language=fields.language(meta, body or title),
         source=_source(hinted, credited, layout, title_at),
         images=photos,
+        problems=tuple(meta.problems),
     )
 
 

@@ -1,8 +1,14 @@
-"""What a page says about itself in machine-readable form: meta tags, JSON-LD, canonical, lang."""
+"""What a page says about itself in machine-readable form: meta tags, JSON-LD, canonical, lang.
+
+A JSON-LD block nested deeper than MAX_JSON_LD_DEPTH is left unread (Python's parser would give
+up with a RecursionError deep in its stack, and the page with it): the page is still read, and
+`problems` names it ("json_ld_too_deep") for the crawl's error counts.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +16,12 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from crawler.extraction.text import clean
+
+MAX_JSON_LD_DEPTH = 64  # real pages nest JSON-LD 4-8 deep
+JSON_LD_TOO_DEEP = "json_ld_too_deep"
+# a JSON string (an unterminated one runs to the end: possessive, so never backtracked)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 _ARTICLE_TYPES = {
     "article",
@@ -28,6 +40,7 @@ class PageMeta:
     ld_breadcrumb: list[str] = field(default_factory=list)
     canonical: str = ""
     lang: str = ""
+    problems: list[str] = field(default_factory=list)
 
     def meta(self, *names: str) -> str:
         """The first non-empty content among the named meta tags (name, property or itemprop)."""
@@ -60,7 +73,7 @@ def read_metadata(tree: HtmlElement) -> PageMeta:
             break
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     page.lang = (html.get("lang") or html.get("xml:lang") or "").strip()
-    for obj in _json_ld_objects(tree):
+    for obj in _json_ld_objects(tree, page.problems):
         types = obj.get("@type", "")
         type_names = {t.lower() for t in (types if isinstance(types, list) else [types]) if t}
         if "breadcrumblist" in type_names and not page.ld_breadcrumb:
@@ -110,15 +123,33 @@ def ld_image(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+def _json_ld_objects(tree: HtmlElement, problems: list[str]) -> Iterator[dict[str, Any]]:
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
+        text = script.text or ""
+        if too_deep(text, MAX_JSON_LD_DEPTH):
+            problems.append(JSON_LD_TOO_DEEP)
+            continue
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
             continue
         yield from _flatten(data)
+
+
+def too_deep(text: str, limit: int) -> bool:
+    """Whether the JSON in `text` nests arrays and objects more than `limit` deep: one linear
+    pass over its brackets outside strings, whatever the text holds."""
+    depth = 0
+    for bracket in _BRACKETS.finditer(_JSON_STRING.sub("", text)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 def _flatten(data: Any) -> Iterator[dict[str, Any]]:

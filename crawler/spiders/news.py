@@ -214,6 +214,8 @@ class NewsSpider(scrapy.Spider):
         article = await self.extractor.extract(text, response.url, self.site.hints)
         self._count("pages/article")
         self.crawler.stats.set_value(f"{STATS}/extract/processes", len(self.extractor.pids))
+        for problem in article.problems:
+            self._error(problem, response.url)
         for item in self._article_items(response, article):
             yield item
 

@@ -1,0 +1,31 @@
+"""Pages built to exhaust a crawler (issue 11, item 7), for the tests and bench/hostile_memory.py.
+
+Each is what a broken or hostile site can serve: JSON-LD nested far too deep, a feed of 100,000
+items, a sitemap index that leads to another and another, a robots.txt of megabytes.
+"""
+
+from __future__ import annotations
+
+from tests.replica.pages import page
+
+PARAGRAPHS = (
+    "Mưa lớn kéo dài từ chiều qua khiến nhiều tuyến đường ở trung tâm thành phố bị ngập sâu.",
+    "Lực lượng chức năng đã có mặt để hướng dẫn người dân di chuyển qua các điểm ngập nặng.",
+    "Theo đài khí tượng, mưa còn tiếp diễn trong hai ngày tới ở nhiều địa phương của vùng.",
+)
+
+
+def deep_json_ld_page(depth: int, title: str = "Mưa lớn ở Cần Thơ") -> str:
+    """An article page whose first JSON-LD block nests `depth` objects, its second a plain
+    NewsArticle with the publication time."""
+    deep = '{"@type": "Thing", "a": ' * depth + "1" + "}" * depth
+    plain = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle", '
+        f'"headline": "{title}", "datePublished": "2026-11-20T08:15:00+07:00"}}'
+    )
+    head = (
+        f'<script type="application/ld+json">{deep}</script>'
+        f'<script type="application/ld+json">{plain}</script>'
+    )
+    body = f"<article><h1>{title}</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
+    return page(title, body, head)
