@@ -9,9 +9,17 @@ from __future__ import annotations
 import logging
 
 import trafilatura
-from lxml.html import HtmlElement, fromstring
+from lxml import etree
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    fromstring,
+)
 from trafilatura.settings import use_config
-from trafilatura.utils import decode_file
+from trafilatura.utils import decode_file, repair_faulty_html
 
 from crawler.extraction import recovery
 from crawler.extraction.decode import decode_page
@@ -25,6 +33,26 @@ _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
 _CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "10")
+
+# trafilatura's parser settings, with one difference: lxml.html's parser picks each element's
+# Python class by its tag in a Python callback, run every time an element is first touched
+# (by us, and by trafilatura in its copies of our tree); a C lookup that makes every element
+# a plain HtmlElement costs nothing. Nothing here uses the form-element classes it skips.
+_PARSER = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=HtmlComment,
+        pi=HtmlProcessingInstruction,
+        entity=HtmlEntity,
+    )
+)
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
@@ -46,9 +74,22 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
 
 
 def _load(html: str) -> HtmlElement | None:
+    """`trafilatura.load_html` for a str, on `_PARSER`: the same repairs, fallback and check."""
+    beginning = html[:50].lower()
+    html = repair_faulty_html(html, beginning)
+    tree = _fromstring(html)
+    if tree is None or len(tree) < 1:
+        # a str with an encoding declaration, or one libxml2 read as nothing: try its bytes
+        tree = _fromstring(html.encode("utf-8", "surrogatepass"))
+    if tree is not None and "html" not in beginning and len(tree) < 2:
+        return None  # not a document
+    return tree if isinstance(tree, HtmlElement) else None
+
+
+def _fromstring(html: str | bytes) -> HtmlElement | None:
     try:
-        tree = trafilatura.load_html(html)
-    except (ValueError, TypeError):
+        tree = fromstring(html, parser=_PARSER)
+    except (ValueError, TypeError, etree.LxmlError):
         return None
     return tree if isinstance(tree, HtmlElement) else None
 
@@ -59,7 +100,7 @@ def main_paragraphs(tree: HtmlElement, url: str, container: HtmlElement | None =
     `container` (from a site's `body` hint) limits the search to that element.
     """
     if container is not None:
-        page = fromstring("<html><body></body></html>")
+        page = fromstring("<html><body></body></html>", parser=_PARSER)
         page.find("body").append(container)  # the tree is ours and already read: move it
         tree = page
     text = trafilatura.extract(

@@ -1,0 +1,44 @@
+"""tinbao parses pages with its own lxml parser (body._PARSER, a C class lookup, for speed):
+the trees must be the ones `trafilatura.load_html` builds, repairs and rejections included."""
+
+from __future__ import annotations
+
+import pytest
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction.body import _load, parse_html
+from tests.extraction_pages import FIXTURES
+
+PAGES = {
+    "portal fixture": FIXTURES[0].html,
+    "xml declaration with an encoding": '<?xml version="1.0" encoding="utf-8"?>'
+    "<html><body><p>Tin tức hôm nay</p></body></html>",
+    "self-closing html": '<!DOCTYPE html>\n<html lang="vi"/>\n<body><p>Một đoạn văn</p></body>',
+    "doctype with a slash": '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x/y">\n'
+    "<html><body><p>Đoạn</p></body></html>",
+    "control characters": "<html><body><p>A\x0bB\x1fC</p></body></html>",
+    "a lone fragment": "<p>chỉ một đoạn</p>",
+    "two fragments": "<div>một</div><div>hai</div>",
+    "comments and pis": "<html><!-- c --><?php x ?><body><p>Đoạn</p></body></html>",
+}
+
+
+def _markup(tree: HtmlElement | None) -> bytes | None:
+    return None if tree is None else etree.tostring(tree, encoding="utf-8")
+
+
+@pytest.mark.parametrize("html", PAGES.values(), ids=PAGES.keys())
+def test_the_tree_is_the_one_trafilatura_builds(html: str) -> None:
+    assert _markup(_load(html)) == _markup(trafilatura.load_html(html))
+
+
+def test_every_element_is_a_plain_html_element_with_lxml_html_methods() -> None:
+    tree = parse_html(
+        "<html><body><form><input name='q'><label>Tìm</label></form><p>Đoạn</p></body></html>"
+    )
+    assert tree is not None
+    assert all(type(e) is HtmlElement for e in tree.iter())
+    assert tree.find(".//p").text_content() == "Đoạn"
+    assert trafilatura.extract(tree) is not None  # trafilatura reads (copies of) it as usual
