@@ -3,7 +3,6 @@ limit, is counted as an error of its kind, and costs the rest of the crawl nothi
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from crawler.registry import load_registry
 from crawler.spider_loader import spider_class
 from crawler.spiders.news import NewsSpider
 from tests.replica.hostile import deep_json_ld_page
+from tests.test_spider import parsed
 
 SITE = """
 [sites.baothu]
@@ -67,10 +67,6 @@ def test_the_spider_counts_a_page_with_too_deep_json_ld(spider: NewsSpider) -> N
     response = HtmlResponse(
         url, body=deep_json_ld_page(10_000).encode(), encoding="utf-8", request=scrapy.Request(url)
     )
-
-    async def collect() -> list[object]:
-        return [item async for item in spider.parse_article(response)]
-
-    items = asyncio.run(collect())
+    items = parsed(spider, response)
     assert [type(i) for i in items] == [Article]
     assert errors(spider, "json_ld_too_deep") == 1
