@@ -105,12 +105,15 @@ def _upgrade(connection: Connection, revision: str) -> tuple[str | None, str]:
 def ensure_current(engine: Engine) -> None:
     """Create a new (empty) archive at the newest revision; raise ArchiveBehind for an old one.
 
-    The common case (an archive already current) takes no lock. A new archive is created
-    under the schema lock, by whichever process gets it first."""
+    The common case (an archive already current) takes no lock. Anything else is decided under
+    the schema lock: a new archive is created by whichever process gets it first."""
     head = head_revision()
     with engine.connect() as connection:
         revision = current_revision(connection)
-    if revision is None:
+    if revision != head:
+        # The unlocked read is two statements, each its own snapshot on SQLite: read while
+        # another process commits the new archive, it sees the tables but not yet the version
+        # row (an apparent 0.1 archive). Only a read under the lock is believed.
         with schema_lock(engine) as connection:
             revision = current_revision(connection)
             if revision is None:
