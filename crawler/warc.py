@@ -9,6 +9,7 @@ Content-Encoding / Transfer-Encoding headers are left out of the stored HTTP hea
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 _DECODED = {b"content-encoding", b"transfer-encoding", b"content-length"}
+# an http(s) address without control characters or spaces (some tools write IRIs unescaped)
+_PAGE_URL = re.compile(r"https?://[^\x00-\x20\x7f-\x9f]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ def read_page(folder: Path, ref: WarcRef) -> RawPage:
             if name.lower().encode("latin-1") not in _DECODED  # undone by content_stream
         ]
         when = record.rec_headers.get_header("WARC-Date") or ""
-    fetched_at = warc_date(when)
-    url = record.rec_headers.get_header("WARC-Target-URI")
-    return RawPage(url, status, headers, body, fetched_at)
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not _PAGE_URL.fullmatch(url):
+        # warcio reads bytes from the middle of a gzip member as some record: an offset that
+        # points nowhere must not become a page with a garbage address and no body
+        raise ValueError(f"the record there is no fetched page (target {url[:60]!r})")
+    return RawPage(url, status, headers, body, warc_date(when))

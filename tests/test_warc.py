@@ -6,7 +6,9 @@ import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.warc import RawPage, WarcFile, http_headers, read_page
+import pytest
+
+from crawler.warc import RawPage, WarcFile, WarcRef, http_headers, read_page
 
 WHEN = datetime(2026, 11, 23, 3, 0, 0, tzinfo=UTC)
 
@@ -52,3 +54,16 @@ def test_decoded_encodings_are_not_claimed() -> None:
            b"Transfer-Encoding": [b"chunked"], b"Set-Cookie": [b"a=1", b"b=2"]}  # fmt: skip
     assert http_headers(raw) == [("Content-Type", "text/html"), ("Set-Cookie", "a=1"),
                                  ("Set-Cookie", "b=2")]  # fmt: skip
+
+
+def test_bytes_that_warcio_reads_as_a_record_of_no_page_are_refused(tmp_path: Path) -> None:
+    """An offset in the middle of a gzip member can read as a "response" record whose target
+    is binary garbage and whose body is empty; that is no stored page, not an empty one."""
+    garbage = b"\x00\x02\x03uRMk\xdb@\x10"
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + garbage + b"\r\n"
+        b"WARC-Date: 2026-11-05T01:00:00Z\r\nContent-Length: 0\r\n\r\n\r\n\r\n"
+    )
+    (tmp_path / "torn.warc").write_bytes(record)
+    with pytest.raises(ValueError, match="no fetched page"):
+        read_page(tmp_path, WarcRef("torn.warc", 0))
