@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from scrapy.crawler import Crawler
+
+from crawler.archive_writes import guard
 from storage import (
     add_pending,
     clear_frontier,
@@ -22,8 +25,9 @@ from storage import (
 
 
 class BackfillFrontier:
-    def __init__(self, database_url: str, site: str):
+    def __init__(self, database_url: str, site: str, crawler: Crawler):
         self.site = site
+        self.crawler = crawler
         self.engine = open_archive(database_url)
         self.sessions = make_sessionmaker(self.engine)
 
@@ -32,7 +36,7 @@ class BackfillFrontier:
     ) -> Iterator[tuple[str, str]]:
         """The pending (url, kind) pairs: the entry points of a new backfill, or everything an
         interrupted one had not finished. `restart` forgets an earlier backfill first."""
-        with self.sessions.begin() as session:
+        with guard(self.crawler, "the backfill's entry points"), self.sessions.begin() as session:
             if restart:
                 clear_frontier(session, self.site)
             if not frontier_size(session, self.site):
@@ -53,7 +57,7 @@ class BackfillFrontier:
         that are new to the frontier (the others were queued already). `page` is the URL the
         frontier asked for; `also` the one it was answered from after redirects, done too
         when the frontier holds it (a page reached under two addresses is walked once)."""
-        with self.sessions.begin() as session:
+        with guard(self.crawler, f"the links of {page}"), self.sessions.begin() as session:
             new = add_pending(session, self.site, found, now=datetime.now(UTC))
             mark_done(session, self.site, page)
             if also is not None and also != page:

@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 from sqlalchemy import Engine
 from twisted.python.failure import Failure
 
+from crawler.archive_writes import guard
 from crawler.errors import is_ending, is_transient
 from storage import (
     Retry,
@@ -106,10 +107,8 @@ class Retries:
             return
         now = self.clock()
         policy = dataclasses.replace(self.policy, limit=NEVER) if url in self.roots else self.policy
-        with make_sessionmaker(self.engine).begin() as session:
-            entry = note_failure(session, self.site, url, kind, error, now=now, policy=policy)
-            if kind != "article":
-                forget_validators(session, [url])
+        with guard(self.crawler, f"the failure of {url}"):
+            entry = self._note_failure(url, kind, error, now, policy)
         was_given_up = self.entries.get(url, entry).state == GIVEN_UP
         self.entries[url] = entry
         self._count("retries/failed")
@@ -119,6 +118,16 @@ class Retries:
         elif entry.due_at is not None:
             logger.info("%s failed (%s, %d crawls): to fetch again from %s", url, error,
                         entry.failures, entry.due_at.isoformat())  # fmt: skip
+
+    def _note_failure(
+        self, url: str, kind: str, error: str, now: datetime, policy: RetryPolicy
+    ) -> Retry:
+        assert self.engine is not None
+        with make_sessionmaker(self.engine).begin() as session:
+            entry = note_failure(session, self.site, url, kind, error, now=now, policy=policy)
+            if kind != "article":
+                forget_validators(session, [url])
+        return entry
 
     def ended(self, url: str, kind: str, failure: Failure, error: str | None) -> None:
         """A request for `url` failed for good in this crawl (its errback): noted when the
@@ -133,7 +142,10 @@ class Retries:
         """`url` was answered (or found gone for good): it leaves the ledger."""
         if url not in self.entries or self.engine is None:
             return
-        with make_sessionmaker(self.engine).begin() as session:
+        with (
+            guard(self.crawler, f"the recovery of {url}"),
+            make_sessionmaker(self.engine).begin() as session,
+        ):
             settle_retries(session, self.site, [url])
         del self.entries[url]
         self._count("retries/recovered")

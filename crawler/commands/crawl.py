@@ -24,6 +24,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from crawler.archive_writes import stop_reason
 from crawler.extensions.crawl_runs import summary_line
 from crawler.logformatter import quiet_library_noise
 from crawler.outcome import USAGE, exit_code, startup_failure
@@ -65,7 +66,8 @@ class Command(ScrapyCrawl):
             self._startup_failed(errors[0])
             return
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-        reason = stats.get("finish_reason")
+        # a run whose end could not be recorded did not complete, whatever Scrapy says
+        reason = stop_reason(crawler) or stats.get("finish_reason")
         self.exitcode = exit_code(reason)
         print(summary_line(key, reason, stats), file=sys.stderr, flush=True)
 

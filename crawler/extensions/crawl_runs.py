@@ -16,7 +16,9 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from sqlalchemy import Engine
 
+from crawler.archive_writes import ArchiveRefused, guard, stop_reason
 from crawler.outcome import MEANING, exit_code
 from crawler.supervised import holder_for
 from storage import RunCounts, finish_run, make_sessionmaker, open_archive, start_run
@@ -30,6 +32,7 @@ class RecordCrawlRun:
         self.crawler = crawler
         self.database_url = database_url
         self.run_id: int | None = None
+        self.engine: Engine | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecordCrawlRun:
@@ -41,33 +44,35 @@ class RecordCrawlRun:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        engine = open_archive(self.database_url)
-        try:
-            with make_sessionmaker(engine).begin() as session:
+        with guard(self.crawler, "the crawl's run"):
+            self.engine = open_archive(self.database_url)
+            with make_sessionmaker(self.engine).begin() as session:
                 holder = holder_for(self.crawler, self.crawler.settings.get("TINBAO_CLAIM_TOKEN"))
                 run = start_run(session, spider.name, started_at=datetime.now(UTC), holder=holder)
                 self.run_id = run.id
-        finally:
-            engine.dispose()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.run_id is None:
+        if self.run_id is None or self.engine is None:
             return
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        engine = open_archive(self.database_url)
         try:
-            with make_sessionmaker(engine).begin() as session:
+            with (
+                guard(self.crawler, "the end of the crawl's run"),
+                make_sessionmaker(self.engine).begin() as session,
+            ):
                 finish_run(
                     session,
                     self.run_id,
                     finished_at=datetime.now(UTC),
-                    status=reason,
+                    status=stop_reason(self.crawler) or reason,
                     counts=run_counts(stats),
                     stats={k: v for k, v in stats.items() if k.startswith("tinbao/")},
                 )
+        except ArchiveRefused:
+            return  # said in one line; the next crawl of the site settles the run as lost
         finally:
-            engine.dispose()
+            self.engine.dispose()
         logger.info("crawl of %s recorded as run %d (%s)", spider.name, self.run_id, reason)
 
 

@@ -35,6 +35,7 @@ from scrapy.utils.defer import _schedule_coro
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.archive_writes import guard
 from crawler.extensions.crawl_runs import run_counts
 from crawler.supervised import ALREADY_RUNNING, CLAIM_LOST, Watch, holder_for
 from storage import make_sessionmaker, open_archive
@@ -91,7 +92,7 @@ class SuperviseCrawl:
         self.engine = open_archive(self.database_url)
         self.sessions = make_sessionmaker(self.engine)
         now = utc_now()
-        with self.sessions.begin() as session:
+        with guard(self.crawler, "the site's claim"), self.sessions.begin() as session:
             answer = take_claim(session, spider.name, self.holder, now=now, lease=self.lease)
         # Connected now, so that it runs after RecordCrawlRun has closed the row.
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -104,7 +105,7 @@ class SuperviseCrawl:
                        "%s): not crawled twice at once", spider.name, holder, until)  # fmt: skip
             return
         self.claimed, self.valid_until = True, now + self.lease
-        with self.sessions.begin() as session:
+        with guard(self.crawler, "the settled runs"), self.sessions.begin() as session:
             for run in settle_lost_runs(session, now=now, site=spider.name):
                 logger.warning("run %d of %s (started %s) had lost its process: %s, %d "
                                "articles stored", run.id, run.site,

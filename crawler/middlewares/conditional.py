@@ -17,6 +17,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from sqlalchemy import Engine
 
+from crawler.archive_writes import ArchiveRefused, guard
 from storage import Validators, load_validators, make_sessionmaker, open_archive, store_validators
 
 
@@ -75,8 +76,13 @@ class ConditionalRequests:
             if reason == "finished" and self.seen:
                 if self.engine is None:
                     self.engine = open_archive(self.database_url)
-                with make_sessionmaker(self.engine).begin() as session:
+                with (
+                    guard(self.crawler, "the pages' validators"),
+                    make_sessionmaker(self.engine).begin() as session,
+                ):
                     store_validators(session, self.seen, now=datetime.now(UTC))
+        except ArchiveRefused:
+            pass  # said in one line; the next crawl asks for these pages unconditionally
         finally:
             if self.engine is not None:
                 self.engine.dispose()

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.archive_writes import ArchiveRefused, guard, stop_reason
 from crawler.extraction import EXTRACTOR_VERSION, Article
-from storage import make_sessionmaker, open_archive, save_article
+from storage import SaveOutcome, make_sessionmaker, open_archive, save_article
 
 
 class ArchiveArticles:
@@ -37,19 +39,28 @@ class ArchiveArticles:
         if not isinstance(item, Article):
             return item
         assert self.sessions is not None and self.crawler.stats is not None
-        with self.sessions.begin() as session:
-            outcome = save_article(
-                session,
-                item.site,
-                item,
-                now=datetime.now(UTC),
-                aliases=aliases(item),
-                warc_file=item.warc_file or None,
-                warc_offset=item.warc_offset if item.warc_file else None,
-                extractor_version=EXTRACTOR_VERSION,
-            )
+        stopped = stop_reason(self.crawler)
+        if stopped is not None:  # the archive refused an earlier write: no more tries
+            raise DropItem(f"not stored, {stopped}: {item.url}")
+        try:
+            with guard(self.crawler, f"the article {item.url}"), self.sessions.begin() as session:
+                outcome = self._save(session, item)
+        except ArchiveRefused as refused:
+            raise DropItem(f"not stored, {refused.reason}: {item.url}") from None
         self.crawler.stats.inc_value(f"tinbao/articles/{outcome.value}")
         return item
+
+    def _save(self, session: Session, item: Article) -> SaveOutcome:
+        return save_article(
+            session,
+            item.site,
+            item,
+            now=datetime.now(UTC),
+            aliases=aliases(item),
+            warc_file=item.warc_file or None,
+            warc_offset=item.warc_offset if item.warc_file else None,
+            extractor_version=EXTRACTOR_VERSION,
+        )
 
 
 def aliases(item: Article) -> list[str]:

@@ -7,8 +7,10 @@ import logging
 from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
 
+from crawler.archive_writes import ArchiveRefused, guard, stop_reason
 from crawler.items import GoneArticle, IgnoredPage
 from storage import make_sessionmaker, mark_gone, open_archive, remember_ignored
 
@@ -36,6 +38,17 @@ class RecordUnservedPages:
         if self.engine is None:
             self.engine = open_archive(self.database_url)
         now = datetime.now(UTC)
+        if stop_reason(self.crawler) is not None:
+            raise DropItem(f"not noted, {stop_reason(self.crawler)}: {item.url}")
+        try:
+            with guard(self.crawler, f"what became of {item.url}"):
+                self._note(item, now)
+        except ArchiveRefused as refused:
+            raise DropItem(f"not noted, {refused.reason}: {item.url}") from None
+        return item
+
+    def _note(self, item: GoneArticle | IgnoredPage, now: datetime) -> None:
+        assert self.engine is not None and self.crawler.stats is not None
         with make_sessionmaker(self.engine).begin() as session:
             if isinstance(item, GoneArticle) and mark_gone(session, item.url, now=now):
                 self.crawler.stats.inc_value("tinbao/articles/gone")
@@ -43,4 +56,3 @@ class RecordUnservedPages:
             else:
                 remember_ignored(session, item.site, item.url, item.reason, now=now)
                 self.crawler.stats.inc_value(f"tinbao/ignored/{item.reason}")
-        return item

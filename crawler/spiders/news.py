@@ -27,6 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.archive_state import ArchiveState
+from crawler.archive_writes import ArchiveRefused
 from crawler.backfill import BackfillFrontier
 from crawler.discovery import page_links, read_feed, read_sitemap
 from crawler.discovery.pagination import page_number
@@ -75,7 +76,7 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.extractor.start, signal=signals.spider_opened)
         crawler.signals.connect(spider.extraction_closed, signal=signals.spider_closed)
         if spider.mode.backfill and database:
-            spider.frontier = BackfillFrontier(database, cls.site.key)
+            spider.frontier = BackfillFrontier(database, cls.site.key, crawler)
             crawler.signals.connect(spider.backfill_closed, signal=signals.spider_closed)
         return spider
 
@@ -92,6 +93,13 @@ class NewsSpider(scrapy.Spider):
         entry_points: Iterable[tuple[str, str]] = site.entry_points
         if self.frontier is not None:
             entry_points = self.frontier.start(entry_points, restart=self.mode.restart)
+        try:
+            for request in self._entry_requests(entry_points):
+                yield request
+        except ArchiveRefused:
+            return  # said in one line; the crawl is ending
+
+    def _entry_requests(self, entry_points: Iterable[tuple[str, str]]) -> Iterator[scrapy.Request]:
         for url, kind in entry_points:
             if kind == "article" and self.archive.is_known(url) and not self.mode.refresh:
                 continue  # stored before the backfill was interrupted

@@ -1,0 +1,91 @@
+"""A crawl into an archive that refuses writes (issue 12, item 1): it stops at the first
+refused write, exits 1 and says why in one line, without a traceback; a bug's error is not
+taken for the archive refusing."""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from crawler.archive_writes import refusal
+from storage import Article, open_archive
+from tests.replica import ReplicaServer, ReplicaSite, run_crawl
+from tests.replica.crawl import start_crawl
+from tests.tcp_relay import TcpRelay
+
+NOISE = ("Traceback", "Error processing")
+
+
+def test_what_counts_as_the_archive_refusing_a_write() -> None:
+    read_only = OperationalError(
+        "INSERT", {}, sqlite3.OperationalError("attempt to write a readonly database")
+    )
+    assert refusal(read_only) == "attempt to write a readonly database"
+    assert refusal(OSError(errno.ENOSPC, "No space left on device")) == "No space left on device"
+    clash = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
+    assert refusal(clash) is None  # a bug of tinbao's: its traceback is the report
+    assert refusal(KeyError("x")) is None
+
+
+def stored(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(Article)) or 0)
+
+
+@pytest.mark.e2e
+def test_a_crawl_into_a_read_only_archive_fails_in_one_line(tmp_path: Path) -> None:
+    site = ReplicaSite(articles=20, key="replica")
+    database = tmp_path / "archive.db"
+    open_archive(f"sqlite:///{database}").dispose()
+    with ReplicaServer(site) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url), "utf-8")
+        result = run_crawl("replica", sites_file=sites,
+                           database_url=f"sqlite:///file:{database}?mode=ro&uri=true")  # fmt: skip
+    assert result.returncode == 1, result.log[-3000:]
+    assert not [noise for noise in NOISE if noise in result.log], result.log[-3000:]
+    last = result.log.strip().splitlines()[-1]
+    assert last.startswith("crawl of replica failed: archive not writable: attempt to write a "
+                           "readonly database in "), last  # fmt: skip
+    assert last.endswith("; exit 1 (failed)")
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+@pytest.mark.e2e
+def test_a_crawl_whose_postgresql_goes_away_stops_at_the_first_refused_write(
+    tmp_path: Path, postgres_schema: str
+) -> None:
+    from tests.conftest import POSTGRES_URL
+
+    direct = f"{POSTGRES_URL}?options=-csearch_path%3D{postgres_schema}"
+    engine = open_archive(direct)
+    site = ReplicaSite(articles=400, key="replica")
+    with ReplicaServer(site) as server, TcpRelay(("127.0.0.1", 5432)) as relay:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url), "utf-8")
+        relayed = direct.replace(":5432/", f":{relay.port}/", 1)
+        assert relayed != direct, "the test PostgreSQL URL names no port 5432"
+        crawl = start_crawl("replica", sites_file=sites, database_url=relayed,
+                            settings={"DOWNLOAD_DELAY": "0.02"})  # fmt: skip
+        deadline = time.monotonic() + 60
+        while stored(engine) < 5 and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        relay.cut()
+        cut_at = stored(engine)
+        out, _ = crawl.communicate(timeout=60)
+    log = out.decode("utf-8", "replace")
+    assert crawl.returncode == 1, log[-3000:]
+    assert 5 <= cut_at < 400, log[-3000:]
+    assert stored(engine) <= cut_at + 16  # writes under way at the cut, no more
+    assert not [noise for noise in NOISE if noise in log], log[-3000:]
+    assert log.count("the archive refused to store") == 1, log[-3000:]
+    last = log.strip().splitlines()[-1]
+    assert last.startswith("crawl of replica failed: archive not writable: "), last
+    engine.dispose()
