@@ -17,6 +17,8 @@ tinbao's own settings (environment variable in brackets):
                         before it is given up (default 8): see docs/crawling.md
   TINBAO_EXTRACT_WORKERS  worker processes that extract article pages (default: one per core;
                         0: in the crawl's own process): see docs/crawling.md
+  TINBAO_FEED_MAX_LINKS  different links followed from one feed (default 5000; 0: all); a
+                        longer feed is counted as `feed_too_long`: see docs/crawling.md
   TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
                         each next one (default 3600; after the first: none, the next crawl)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
@@ -44,6 +46,7 @@ COMMANDS_MODULE = "crawler.commands"
 TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
 TINBAO_LISTING_PAGES = 5
+TINBAO_FEED_MAX_LINKS = 5000  # crawler/discovery/feeds.py MAX_FEED_LINKS
 TINBAO_CLAIM_LEASE = 60.0
 TINBAO_STOP_GRACE = 15.0
 TINBAO_CLAIM_TOKEN = os.environ.get("TINBAO_CLAIM_TOKEN", "")

@@ -10,13 +10,14 @@ import scrapy
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.discovery import read_feed
 from crawler.extraction import Article, extract
 from crawler.extraction.metadata import MAX_JSON_LD_DEPTH, too_deep
 from crawler.registry import load_registry
 from crawler.spider_loader import spider_class
 from crawler.spiders.news import NewsSpider
-from tests.replica.hostile import deep_json_ld_page
-from tests.test_spider import parsed
+from tests.replica.hostile import deep_json_ld_page, long_feed
+from tests.test_spider import parsed, xml
 
 SITE = """
 [sites.baothu]
@@ -30,15 +31,19 @@ status = "active"
 """
 
 
-@pytest.fixture
-def spider(tmp_path: Path) -> NewsSpider:
+def make_spider(tmp_path: Path, settings: dict[str, object] | None = None) -> NewsSpider:
     path = tmp_path / "sites.toml"
     path.write_text(SITE, "utf-8")
     cls = spider_class(load_registry(path)["baothu"])
-    crawler = get_crawler(cls)
+    crawler = get_crawler(cls, settings)
     crawler.spider = cls.from_crawler(crawler)
     assert isinstance(crawler.spider, NewsSpider)
     return crawler.spider
+
+
+@pytest.fixture
+def spider(tmp_path: Path) -> NewsSpider:
+    return make_spider(tmp_path)
 
 
 def errors(spider: NewsSpider, kind: str) -> int:
@@ -70,3 +75,32 @@ def test_the_spider_counts_a_page_with_too_deep_json_ld(spider: NewsSpider) -> N
     items = parsed(spider, response)
     assert [type(i) for i in items] == [Article]
     assert errors(spider, "json_ld_too_deep") == 1
+
+
+def test_a_feed_of_100k_items_gives_its_first_links_up_to_the_cap() -> None:
+    feed = read_feed(long_feed(100_000), "https://baothu.vn/rss/", max_links=5000)
+    assert len(feed.links) == 5000
+    assert feed.links[0] == "https://baothu.vn/tin-a0.html"
+    assert feed.links[-1] == "https://baothu.vn/tin-a4999.html"
+    assert feed.cut and feed.well_formed
+
+
+def test_a_feed_of_repeated_links_keeps_each_once_and_is_not_cut() -> None:
+    feed = read_feed(long_feed(100_000, distinct=3), "https://baothu.vn/rss/", max_links=3)
+    assert feed.links == tuple(f"https://baothu.vn/tin-a{i}.html" for i in range(3))
+    assert not feed.cut
+    whole = read_feed(long_feed(20, distinct=7), "https://baothu.vn/rss/")
+    assert len(whole.links) == 7 and not whole.cut, "max_links=0: no cap"
+
+
+def test_the_spider_follows_a_long_feed_up_to_tinbao_feed_max_links(tmp_path: Path) -> None:
+    spider = make_spider(tmp_path, {"TINBAO_FEED_MAX_LINKS": 50})
+    requests = list(spider.parse_feed(xml("https://baothu.vn/rss/", long_feed(1000))))
+    assert len(requests) == 50
+    assert errors(spider, "feed_too_long") == 1
+
+
+def test_the_feed_cap_defaults_to_5000(spider: NewsSpider) -> None:
+    requests = list(spider.parse_feed(xml("https://baothu.vn/rss/", long_feed(5001))))
+    assert len(requests) == 5000
+    assert errors(spider, "feed_too_long") == 1

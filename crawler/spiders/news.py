@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from crawler.archive_state import ArchiveState
 from crawler.backfill import BackfillFrontier
 from crawler.discovery import page_links, read_feed, read_sitemap
+from crawler.discovery.feeds import MAX_FEED_LINKS
 from crawler.discovery.pagination import page_number
 from crawler.discovery.sitemaps import SitemapEntry, changed_since
 from crawler.encoding import page_text
@@ -123,11 +124,14 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         self.retries.reached(asked_for(response))
-        feed = read_feed(response.body, response.url)
+        most = self.settings.getint("TINBAO_FEED_MAX_LINKS", MAX_FEED_LINKS)
+        feed = read_feed(response.body, response.url, max_links=most)
         if not feed.links:
             self._error("feed_unreadable", response.url)
         elif not feed.well_formed:
             self._error("feed_malformed", response.url, f"{len(feed.links)} links recovered")
+        if feed.cut:
+            self._error("feed_too_long", response.url, f"only its first {most} links followed")
         yield from self._follow(response, self._articles(feed.links))
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:

@@ -29,3 +29,18 @@ def deep_json_ld_page(depth: int, title: str = "Mưa lớn ở Cần Thơ") -> s
     )
     body = f"<article><h1>{title}</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
     return page(title, body, head)
+
+
+def long_feed(items: int, base_url: str = "https://baothu.vn/", *, distinct: int = 0) -> bytes:
+    """An RSS feed of `items` items, each linking an article `tin-a<i>.html` (`distinct`: only
+    that many different links, repeated in turn; 0: every link different)."""
+    links = (
+        f"<item><title>Tin {i}</title><link>{base_url}tin-a{i % distinct if distinct else i}.html"
+        "</link></item>"
+        for i in range(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Tin</title>'
+        + "".join(links)
+        + "</channel></rss>"
+    ).encode()
