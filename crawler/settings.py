@@ -19,6 +19,8 @@ tinbao's own settings (environment variable in brackets):
                         0: in the crawl's own process): see docs/crawling.md
   TINBAO_FEED_MAX_LINKS  different links followed from one feed (default 5000; 0: all); a
                         longer feed is counted as `feed_too_long`: see docs/crawling.md
+  TINBAO_SITEMAP_MAX_DEPTH  sitemap indexes a sitemap may be reached through (default 4); the
+                        children of a deeper index are not fetched (`sitemap_too_deep`)
   TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
                         each next one (default 3600; after the first: none, the next crawl)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
@@ -47,6 +49,7 @@ TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
 TINBAO_LISTING_PAGES = 5
 TINBAO_FEED_MAX_LINKS = 5000  # crawler/discovery/feeds.py MAX_FEED_LINKS
+TINBAO_SITEMAP_MAX_DEPTH = 4  # crawler/spiders/news.py MAX_SITEMAP_DEPTH
 TINBAO_CLAIM_LEASE = 60.0
 TINBAO_STOP_GRACE = 15.0
 TINBAO_CLAIM_TOKEN = os.environ.get("TINBAO_CLAIM_TOKEN", "")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import scrapy
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.discovery import read_feed
@@ -16,7 +16,7 @@ from crawler.extraction.metadata import MAX_JSON_LD_DEPTH, too_deep
 from crawler.registry import load_registry
 from crawler.spider_loader import spider_class
 from crawler.spiders.news import NewsSpider
-from tests.replica.hostile import deep_json_ld_page, long_feed
+from tests.replica.hostile import deep_json_ld_page, long_feed, sitemap_chain
 from tests.test_spider import parsed, xml
 
 SITE = """
@@ -104,3 +104,29 @@ def test_the_feed_cap_defaults_to_5000(spider: NewsSpider) -> None:
     requests = list(spider.parse_feed(xml("https://baothu.vn/rss/", long_feed(5001))))
     assert len(requests) == 5000
     assert errors(spider, "feed_too_long") == 1
+
+
+def follow_chain(spider: NewsSpider, limit: int = 400) -> list[str]:
+    """The sitemaps the spider asks for down an endless chain of indexes from sitemap-0.xml."""
+    request = scrapy.Request("https://baothu.vn/sitemap-0.xml", meta={"tinbao_kind": "sitemap"})
+    asked: list[str] = []
+    while len(asked) < limit:
+        number = int(request.url.rsplit("-", 1)[1].removesuffix(".xml"))
+        body = sitemap_chain(number)
+        response = XmlResponse(request.url, body=body, request=request)
+        children = list(spider.parse_sitemap(response))
+        if not children:
+            break
+        [request] = children
+        asked.append(request.url)
+    return asked
+
+
+def test_a_chain_of_sitemap_indexes_is_followed_four_deep(spider: NewsSpider) -> None:
+    asked = follow_chain(spider)
+    assert asked == [f"https://baothu.vn/sitemap-{n}.xml" for n in range(1, 5)]
+    assert errors(spider, "sitemap_too_deep") == 1
+
+
+def test_the_sitemap_depth_is_a_setting(tmp_path: Path) -> None:
+    assert len(follow_chain(make_spider(tmp_path, {"TINBAO_SITEMAP_MAX_DEPTH": 1}))) == 1

@@ -47,6 +47,8 @@ STATS = "tinbao"
 DEFAULT_LISTING_PAGES = 5
 CONDITIONAL_KINDS = frozenset({"feed", "sitemap", "section", "home"})
 LASTMOD_MARGIN = timedelta(days=1)  # sitemaps' dates are often local or date-only
+# sitemap indexes a sitemap may be reached through (TINBAO_SITEMAP_MAX_DEPTH); real sites use 1-2
+MAX_SITEMAP_DEPTH = 4
 
 
 class NewsSpider(scrapy.Spider):
@@ -146,8 +148,14 @@ class NewsSpider(scrapy.Spider):
             )
         retry = bool(response.meta.get("tinbao_retry"))  # then its children are read in full
         if sitemap.kind == "index":
+            depth = int(response.meta.get("tinbao_sitemap_depth", 0)) + 1
+            most = self.settings.getint("TINBAO_SITEMAP_MAX_DEPTH", MAX_SITEMAP_DEPTH)
+            if depth > most:  # an index under `most` others: a chain built to go on for ever
+                self._error("sitemap_too_deep", response.url, f"under {most} sitemap indexes")
+                return
+            meta = {"tinbao_sitemap_depth": depth}
             children = (
-                self._request(entry.url, self.parse_sitemap, "sitemap", retry=retry)
+                self._request(entry.url, self.parse_sitemap, "sitemap", retry=retry, meta=meta)
                 for entry in self._fresh(sitemap.entries, retry=retry)
                 if self.site.is_on_site(entry.url)
             )
@@ -291,11 +299,13 @@ class NewsSpider(scrapy.Spider):
         follow_pages: bool = True,
         priority: int = 0,
         retry: bool = False,
+        meta: dict[str, Any] | None = None,
     ) -> scrapy.Request:
         """`retry`: the URL (or the branch it is part of) failed before: asked for without
         validators and read in full (no lastmod filter, no stop at known articles)."""
         self._count(f"requests/{kind}")
         meta = {
+            **(meta or {}),
             "tinbao_kind": kind,
             "follow_pages": follow_pages,
             "tinbao_conditional": self.mode.incremental and kind in CONDITIONAL_KINDS and not retry,

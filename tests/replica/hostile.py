@@ -44,3 +44,12 @@ def long_feed(items: int, base_url: str = "https://baothu.vn/", *, distinct: int
         + "".join(links)
         + "</channel></rss>"
     ).encode()
+
+
+def sitemap_chain(number: int, base_url: str = "https://baothu.vn/") -> bytes:
+    """Sitemap index `number` of an endless chain: it lists index `number + 1` and nothing else."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base_url}sitemap-{number + 1}.xml</loc></sitemap></sitemapindex>"
+    ).encode()
