@@ -60,6 +60,8 @@ TINBAO_CRAWL_LOG = os.environ.get("TINBAO_CRAWL_LOG", "")
 
 # Politeness: obey robots.txt, say who we are, adapt to the server, never more than 2 at once.
 ROBOTSTXT_OBEY = True
+# Protego, reading only the first 500 KiB of a robots.txt (robots_too_large past them)
+ROBOTSTXT_PARSER = "crawler.robots.BoundedRobotParser"
 USER_AGENT = os.environ.get(
     "TINBAO_USER_AGENT",
     "tinbao/0.1 (news archive; +https://github.com/tinbao/tinbao)",

@@ -8,15 +8,18 @@ from pathlib import Path
 import pytest
 import scrapy
 from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 
 from crawler.discovery import read_feed
 from crawler.extraction import Article, extract
 from crawler.extraction.metadata import MAX_JSON_LD_DEPTH, too_deep
 from crawler.registry import load_registry
+from crawler.robots import bounded
 from crawler.spider_loader import spider_class
 from crawler.spiders.news import NewsSpider
-from tests.replica.hostile import deep_json_ld_page, long_feed, sitemap_chain
+from tests.replica.hostile import deep_json_ld_page, huge_robots, long_feed, sitemap_chain
 from tests.test_spider import parsed, xml
 
 SITE = """
@@ -130,3 +133,35 @@ def test_a_chain_of_sitemap_indexes_is_followed_four_deep(spider: NewsSpider) ->
 
 def test_the_sitemap_depth_is_a_setting(tmp_path: Path) -> None:
     assert len(follow_chain(make_spider(tmp_path, {"TINBAO_SITEMAP_MAX_DEPTH": 1}))) == 1
+
+
+def robots_parser(body: bytes) -> tuple[object, dict[str, object]]:
+    """The robots.txt parser of tinbao's settings over `body`, and the crawl's stats."""
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    crawler = get_crawler(scrapy.Spider, {"ROBOTSTXT_PARSER": settings["ROBOTSTXT_PARSER"]})
+    assert crawler.stats is not None
+    parser = load_object(crawler.settings["ROBOTSTXT_PARSER"]).from_crawler(crawler, body)
+    return parser, crawler.stats.get_stats()
+
+
+def test_a_10_mb_robots_txt_is_read_to_its_first_500_kib_only() -> None:
+    parser, stats = robots_parser(huge_robots(10 * 2**20))
+    assert not parser.allowed("https://baothu.vn/admin/", "tinbao")  # type: ignore[attr-defined]
+    assert parser.allowed("https://baothu.vn/tin-a1.html", "tinbao"), (  # type: ignore[attr-defined]
+        "the rule past 500 KiB is left out, as Google leaves it"
+    )
+    assert stats["tinbao/errors/robots_too_large"] == 1
+
+
+def test_a_robots_txt_under_500_kib_is_read_whole() -> None:
+    parser, stats = robots_parser(huge_robots(400 * 1024))
+    assert not parser.allowed("https://baothu.vn/tin-a1.html", "tinbao")  # type: ignore[attr-defined]
+    assert "tinbao/errors/robots_too_large" not in stats
+
+
+def test_robots_txt_is_cut_at_a_line_break() -> None:
+    assert bounded(b"Disallow: /a\nDisallow: /bcdef\n", 20) == b"Disallow: /a\n"
+    assert bounded(b"Disallow: /a\r\nDisallow: /bcdef", 20) == b"Disallow: /a\r\n"
+    assert bounded(b"x" * 30, 20) == b"x" * 20
+    assert bounded(b"Disallow: /a\n", 20) == b"Disallow: /a\n"

@@ -53,3 +53,17 @@ def sitemap_chain(number: int, base_url: str = "https://baothu.vn/") -> bytes:
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"<sitemap><loc>{base_url}sitemap-{number + 1}.xml</loc></sitemap></sitemapindex>"
     ).encode()
+
+
+def huge_robots(size: int, tail: str = "Disallow: /tin-") -> bytes:
+    """A robots.txt of about `size` bytes: thousands of wildcard rules for one group, then
+    `tail`, the rule a reader that reads it all would apply last."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    total, number = 0, 0
+    while total < size:
+        line = f"Disallow: /muc-{number}/*/bai-{number}*.html$"
+        lines.append(line)
+        total += len(line) + 1
+        number += 1
+    lines.append(tail)
+    return ("\n".join(lines) + "\n").encode()
