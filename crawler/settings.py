@@ -17,6 +17,10 @@ tinbao's own settings (environment variable in brackets):
                         before it is given up (default 8): see docs/crawling.md
   TINBAO_EXTRACT_WORKERS  worker processes that extract article pages (default: one per core;
                         0: in the crawl's own process): see docs/crawling.md
+  TINBAO_FEED_MAX_LINKS  different links followed from one feed (default 5000; 0: all); a
+                        longer feed is counted as `feed_too_long`: see docs/crawling.md
+  TINBAO_SITEMAP_MAX_DEPTH  sitemap indexes a sitemap may be reached through (default 4); the
+                        children of a deeper index are not fetched (`sitemap_too_deep`)
   TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
                         each next one (default 3600; after the first: none, the next crawl)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
@@ -44,6 +48,8 @@ COMMANDS_MODULE = "crawler.commands"
 TINBAO_DATABASE_URL = database_url()
 TINBAO_SITES = os.environ.get("TINBAO_SITES", "")
 TINBAO_LISTING_PAGES = 5
+TINBAO_FEED_MAX_LINKS = 5000  # crawler/discovery/feeds.py MAX_FEED_LINKS
+TINBAO_SITEMAP_MAX_DEPTH = 4  # crawler/spiders/news.py MAX_SITEMAP_DEPTH
 TINBAO_CLAIM_LEASE = 60.0
 TINBAO_STOP_GRACE = 15.0
 TINBAO_CLAIM_TOKEN = os.environ.get("TINBAO_CLAIM_TOKEN", "")
@@ -54,6 +60,8 @@ TINBAO_CRAWL_LOG = os.environ.get("TINBAO_CRAWL_LOG", "")
 
 # Politeness: obey robots.txt, say who we are, adapt to the server, never more than 2 at once.
 ROBOTSTXT_OBEY = True
+# Protego, reading only the first 500 KiB of a robots.txt (robots_too_large past them)
+ROBOTSTXT_PARSER = "crawler.robots.BoundedRobotParser"
 USER_AGENT = os.environ.get(
     "TINBAO_USER_AGENT",
     "tinbao/0.1 (news archive; +https://github.com/tinbao/tinbao)",

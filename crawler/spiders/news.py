@@ -30,6 +30,7 @@ from crawler.archive_state import ArchiveState
 from crawler.archive_writes import ArchiveRefused
 from crawler.backfill import BackfillFrontier
 from crawler.discovery import page_links, read_feed, read_sitemap
+from crawler.discovery.feeds import MAX_FEED_LINKS
 from crawler.discovery.pagination import page_number
 from crawler.discovery.sitemaps import SitemapEntry, changed_since
 from crawler.encoding import page_text
@@ -47,6 +48,8 @@ STATS = "tinbao"
 DEFAULT_LISTING_PAGES = 5
 CONDITIONAL_KINDS = frozenset({"feed", "sitemap", "section", "home"})
 LASTMOD_MARGIN = timedelta(days=1)  # sitemaps' dates are often local or date-only
+# sitemap indexes a sitemap may be reached through (TINBAO_SITEMAP_MAX_DEPTH); real sites use 1-2
+MAX_SITEMAP_DEPTH = 4
 
 
 class NewsSpider(scrapy.Spider):
@@ -131,11 +134,14 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         self.retries.reached(asked_for(response))
-        feed = read_feed(response.body, response.url)
+        most = self.settings.getint("TINBAO_FEED_MAX_LINKS", MAX_FEED_LINKS)
+        feed = read_feed(response.body, response.url, max_links=most)
         if not feed.links:
             self._error("feed_unreadable", response.url)
         elif not feed.well_formed:
             self._error("feed_malformed", response.url, f"{len(feed.links)} links recovered")
+        if feed.cut:
+            self._error("feed_too_long", response.url, f"only its first {most} links followed")
         yield from self._follow(response, self._articles(feed.links))
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -150,8 +156,14 @@ class NewsSpider(scrapy.Spider):
             )
         retry = bool(response.meta.get("tinbao_retry"))  # then its children are read in full
         if sitemap.kind == "index":
+            depth = int(response.meta.get("tinbao_sitemap_depth", 0)) + 1
+            most = self.settings.getint("TINBAO_SITEMAP_MAX_DEPTH", MAX_SITEMAP_DEPTH)
+            if depth > most:  # an index under `most` others: a chain built to go on for ever
+                self._error("sitemap_too_deep", response.url, f"under {most} sitemap indexes")
+                return
+            meta = {"tinbao_sitemap_depth": depth}
             children = (
-                self._request(entry.url, self.parse_sitemap, "sitemap", retry=retry)
+                self._request(entry.url, self.parse_sitemap, "sitemap", retry=retry, meta=meta)
                 for entry in self._fresh(sitemap.entries, retry=retry)
                 if self.site.is_on_site(entry.url)
             )
@@ -295,11 +307,13 @@ class NewsSpider(scrapy.Spider):
         follow_pages: bool = True,
         priority: int = 0,
         retry: bool = False,
+        meta: dict[str, Any] | None = None,
     ) -> scrapy.Request:
         """`retry`: the URL (or the branch it is part of) failed before: asked for without
         validators and read in full (no lastmod filter, no stop at known articles)."""
         self._count(f"requests/{kind}")
         meta = {
+            **(meta or {}),
             "tinbao_kind": kind,
             "follow_pages": follow_pages,
             "tinbao_conditional": self.mode.incremental and kind in CONDITIONAL_KINDS and not retry,

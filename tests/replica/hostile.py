@@ -29,3 +29,41 @@ def deep_json_ld_page(depth: int, title: str = "Mưa lớn ở Cần Thơ") -> s
     )
     body = f"<article><h1>{title}</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
     return page(title, body, head)
+
+
+def long_feed(items: int, base_url: str = "https://baothu.vn/", *, distinct: int = 0) -> bytes:
+    """An RSS feed of `items` items, each linking an article `tin-a<i>.html` (`distinct`: only
+    that many different links, repeated in turn; 0: every link different)."""
+    links = (
+        f"<item><title>Tin {i}</title><link>{base_url}tin-a{i % distinct if distinct else i}.html"
+        "</link></item>"
+        for i in range(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Tin</title>'
+        + "".join(links)
+        + "</channel></rss>"
+    ).encode()
+
+
+def sitemap_chain(number: int, base_url: str = "https://baothu.vn/") -> bytes:
+    """Sitemap index `number` of an endless chain: it lists index `number + 1` and nothing else."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base_url}sitemap-{number + 1}.xml</loc></sitemap></sitemapindex>"
+    ).encode()
+
+
+def huge_robots(size: int, tail: str = "Disallow: /tin-") -> bytes:
+    """A robots.txt of about `size` bytes: thousands of wildcard rules for one group, then
+    `tail`, the rule a reader that reads it all would apply last."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    total, number = 0, 0
+    while total < size:
+        line = f"Disallow: /muc-{number}/*/bai-{number}*.html$"
+        lines.append(line)
+        total += len(line) + 1
+        number += 1
+    lines.append(tail)
+    return ("\n".join(lines) + "\n").encode()
