@@ -36,7 +36,8 @@ from crawler.extraction.dates import (
     parse_visible,
 )
 from crawler.extraction.hints import NO_HINTS, Hints
-from crawler.extraction.layout import Block, Layout, read_layout
+from crawler.extraction.layout import read_layout
+from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.lead import choose_lead
 from crawler.extraction.metadata import PageMeta, ld_persons, read_metadata
 from crawler.extraction.text import clean, same_letters, unique

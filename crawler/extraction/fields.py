@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.layout import Block, Layout
+from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.metadata import PageMeta, ld_image
 from crawler.extraction.text import clean, same_text, strip_site_suffix, unique
 

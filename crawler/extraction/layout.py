@@ -7,13 +7,13 @@ steps can prefer what stands next to the headline over look-alikes in related-ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
 from crawler.extraction import captions, tagbox
 from crawler.extraction.captions import Photo
-from crawler.extraction.dates import Stamp, parse_machine, parse_visible
+from crawler.extraction.dates import parse_machine, parse_visible
+from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.promo import is_promo_label, promo_box
 from crawler.extraction.text import DATELINE, clean, shown_text
 
@@ -34,48 +34,6 @@ _SKIP = {"script", "style", "noscript", "template", "head", "title", "meta", "li
 _EMPHASIS = ("strong", "b", "em", "i")
 _LABEL_TAGS = {"span", "b", "strong", "div", "p", "li", "label", "h3", "h4", "em", "dt"}
 _PROMO_TAGS = _LABEL_TAGS | {"a", "h2", "h5", "h6", "td"}
-
-
-@dataclass
-class Block:
-    """A piece of page text at a position in document order (and the dateline shown before it)."""
-
-    text: str
-    position: int
-    dateline: str = ""
-
-
-@dataclass
-class Layout:
-    """Everything the pass found, in page order; `link_texts` are the texts of links to other
-    pages (lower case), which is how related-article lines are recognised in the body.
-    `text_blocks` are the paragraphs and text-holding divs with their positions, read only
-    when the lead is looked for by its place."""
-
-    headlines: list[Block] = field(default_factory=list)
-    link_headings: list[list[str]] = field(default_factory=list)
-    stamps: list[Stamp] = field(default_factory=list)
-    sapos: list[Block] = field(default_factory=list)
-    subheads: list[Block] = field(default_factory=list)
-    bold_paragraphs: set[str] = field(default_factory=set)  # all bold or all italic
-    text_blocks: list[tuple[int, HtmlElement]] = field(default_factory=list)
-    breadcrumbs: list[list[str]] = field(default_factory=list)
-    tag_rows: list[tuple[int, list[str]]] = field(default_factory=list)
-    tag_links: list[tuple[int, str]] = field(default_factory=list)
-    author_blocks: list[Block] = field(default_factory=list)
-    source_blocks: list[Block] = field(default_factory=list)
-    photos: list[Photo] = field(default_factory=list)
-    notices: list[HtmlElement] = field(default_factory=list)
-    link_texts: set[str] = field(default_factory=set)
-
-    @property
-    def captions(self) -> list[str]:
-        return [p.caption for p in self.photos if p.caption]
-
-    def prunable(self) -> list[HtmlElement]:
-        """Elements that are not article text, whatever the main-text extractor thinks."""
-        captions = [p.caption_element for p in self.photos if p.caption_element is not None]
-        return captions + self.notices
 
 
 def read_layout(tree: HtmlElement) -> Layout:

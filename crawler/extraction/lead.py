@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.layout import Block, Layout
+from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.metadata import PageMeta
 from crawler.extraction.noise import is_dateline
 from crawler.extraction.text import DATELINE, agrees, clean, same_text, starts_with_text
