@@ -9,18 +9,19 @@ from chance (at 30 articles a 30-point fall is three standard errors of a rate o
 
 The windows go by `first_seen_at` (when tinbao met the page, the capture time for imported
 pages), not by publication: a layout change hits every page fetched after it, old ones
-included. The SQL reads one ranked pass over `articles`; `fill_rates` gives the same rates for
-records in memory (a probe's sample articles), by the same rules.
+included. Per site, the SQL reads the newest ids on an index, then sums their fields;
+`fill_rates` gives the same rates for records in memory (a probe's sample articles), by the
+same rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.articles import ArticleFields
@@ -135,43 +136,52 @@ def site_health(
     session: Session, sites: Iterable[str], now: datetime, window: Window = Window()
 ) -> dict[str, SiteHealth]:
     """Recent and earlier fill rates of each of `sites` (empty rates for a site without
-    articles). The rows are ranked first on narrow columns; only the ranked-in ones are read
-    whole, so the cost follows the window, not the archive."""
+    articles), a few indexed queries per site."""
     keys = list(dict.fromkeys(sites))
-    order = (Article.first_seen_at.desc(), Article.id.desc())
-    rank = func.row_number().over(partition_by=Article.site, order_by=order).label("rank")
-    ranked = (
-        select(Article.id, Article.site, Article.first_seen_at, rank)
-        .where(Article.site.in_(keys))
-        .subquery()
-    )
     since = now - timedelta(days=window.recent_days)
-    recent = and_(ranked.c.rank <= window.recent_articles, ranked.c.first_seen_at >= since)
-    chosen = (
-        select(ranked.c.id, ranked.c.site,
-               case((recent, literal("recent")), else_=literal("history")).label("period"))
-        .where(ranked.c.rank <= window.recent_articles + window.history_articles)
-        .subquery()
-    )  # fmt: skip
-    query = (
+    flags = list(_flags(session).values())
+    health = {}
+    for key in keys:
+        recent, history = _window_ids(session, key, since, window)
+        health[key] = SiteHealth(
+            key, _rates(session, recent, flags), _rates(session, history, flags)
+        )
+    return health
+
+
+def _window_ids(
+    session: Session, site: str, since: datetime, window: Window
+) -> tuple[list[int], list[int]]:
+    """The ids of the site's recent articles and of those before them: its newest by
+    first_seen_at, read backwards on the (site, first_seen_at, id) index, so the cost follows
+    the window, not the archive."""
+    newest = session.execute(
+        select(Article.id, Article.first_seen_at)
+        .where(Article.site == site)
+        .order_by(Article.first_seen_at.desc(), Article.id.desc())
+        .limit(window.recent_articles + window.history_articles)
+    ).all()
+    recent: list[int] = []
+    history: list[int] = []
+    for rank, (article_id, first_seen_at) in enumerate(newest):
+        seen = first_seen_at if first_seen_at.tzinfo else first_seen_at.replace(tzinfo=UTC)
+        is_recent = rank < window.recent_articles and seen >= since
+        (recent if is_recent else history).append(article_id)
+    return recent, history
+
+
+def _rates(session: Session, ids: list[int], flags: list[ColumnElement[int]]) -> FillRates:
+    if not ids:
+        return FillRates()
+    count, chars, *counts = session.execute(
         select(
-            chosen.c.site,
-            chosen.c.period,
             func.count(),
             func.coalesce(func.sum(func.length(Article.body)), 0),
-            *(func.coalesce(func.sum(flag), 0) for flag in _flags(session).values()),
-        )
-        .join(Article, Article.id == chosen.c.id)
-        .group_by(chosen.c.site, chosen.c.period)
-    )
-    found: dict[str, dict[str, FillRates]] = {key: {} for key in keys}
-    for site, period, count, chars, *counts in session.execute(query):
-        filled = dict(zip(FIELDS, map(int, counts), strict=True))
-        found[site][period] = FillRates(int(count), filled, int(chars) / int(count))
-    return {
-        key: SiteHealth(key, parts.get("recent", FillRates()), parts.get("history", FillRates()))
-        for key, parts in found.items()
-    }
+            *(func.coalesce(func.sum(flag), 0) for flag in flags),
+        ).where(Article.id.in_(ids))
+    ).one()
+    filled = dict(zip(FIELDS, map(int, counts), strict=True))
+    return FillRates(int(count), filled, int(chars) / int(count))
 
 
 def _flags(session: Session) -> dict[str, ColumnElement[int]]:

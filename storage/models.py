@@ -83,6 +83,7 @@ class Article(Base):
 
     __table_args__ = (
         Index("ix_articles_site_published_at", "site", "published_at"),
+        Index("ix_articles_site_first_seen_at", "site", "first_seen_at", "id"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_story_id", "story_id"),
     )
