@@ -23,6 +23,7 @@ from crawler.registry import SITES_ENV, RegistryError, Site
 from scheduler import jobs, plan, timing
 from scheduler.lease import Lease
 from scheduler.runner import CrawlOptions
+from scheduler.scrapyd import Dispatcher
 from scheduler.settings import DaemonSettings
 from scheduler.signals import RELOAD, STOP, SignalInbox
 from scheduler.snapshot import RegistrySnapshots
@@ -73,6 +74,11 @@ class Daemon:
             log_dir=settings.crawl_log_dir,
         )
         self.workshop = jobs.Workshop(options, self.sessions, self.snapshots.current)
+        if settings.scrapyd_nodes:
+            self.workshop.dispatcher = Dispatcher(
+                settings.scrapyd_nodes, poll=settings.scrapyd_poll.total_seconds(),
+                lost_after=settings.scrapyd_lost_after.total_seconds(),
+            )  # fmt: skip
         self.scheduler: Any = make_scheduler(max_concurrent=settings.max_concurrent)
         self.active = False
 
@@ -179,6 +185,9 @@ class Daemon:
                 logger.info("daemon %s started: at most %d crawls at once, timeout %s",
                             self.lease.holder, self.settings.max_concurrent,
                             self.settings.timeout)  # fmt: skip
+                for node in self.settings.scrapyd_nodes:
+                    logger.info("crawls go to Scrapyd node %s (%d slots)", node.url,
+                                node.max_proc)  # fmt: skip
                 self.tick(self.clock())
                 while True:
                     received = set(inbox.wait(self.settings.heartbeat.total_seconds()))

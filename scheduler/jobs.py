@@ -14,11 +14,15 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.runner import CrawlOptions, crawl_site
 from storage.claims import live_claim
+
+if TYPE_CHECKING:
+    from scheduler.scrapyd import Dispatcher
 
 logger = logging.getLogger("tinbao.daemon")
 
@@ -31,6 +35,7 @@ class Workshop:
     options: CrawlOptions
     sessions: sessionmaker[Session] | None = None
     sites_file: str | None = None  # the registry snapshot crawls read (scheduler.snapshot)
+    dispatcher: Dispatcher | None = None  # crawls go to Scrapyd nodes (scheduler.scrapyd)
     closing: threading.Event = field(default_factory=threading.Event)
     cancel: threading.Event = field(default_factory=threading.Event)
     running: set[str] = field(default_factory=set)
@@ -78,6 +83,9 @@ def crawl_job(site: str) -> None:
                 logger.info("crawl %s: not started, a crawl of it is still running (%s)", site,
                             claim.holder)  # fmt: skip
                 return
+        if workshop.dispatcher is not None:  # the node reads its own registry
+            workshop.dispatcher.crawl(site, workshop.options, cancel=workshop.cancel)
+            return
         options = dataclasses.replace(workshop.options, sites_file=workshop.sites_file)
         crawl_site(site, options, cancel=workshop.cancel)
     except Exception:

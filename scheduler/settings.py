@@ -8,6 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.scrapyd import Node
 
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smhd])+")
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
@@ -35,7 +39,8 @@ class DaemonSettings:
     `lease` is how long the scheduling lock stays ours without renewal: a second daemon takes
     over that long after the first one died. The lock is renewed every `lease / 4`.
     `crawl_log_dir` receives each crawl's output in a file of its own (None: the daemon's
-    stderr).
+    stderr). With `scrapyd_nodes`, crawls run there, polled every `scrapyd_poll`; a node silent
+    for `scrapyd_lost_after` has lost its crawls.
     """
 
     database_url: str
@@ -49,6 +54,10 @@ class DaemonSettings:
     lease: timedelta = timedelta(seconds=60)
     crawl_settings: Mapping[str, str] = field(default_factory=dict)
     crawl_log_dir: Path | None = None
+    # Scrapyd nodes crawls are dispatched to (scheduler/scrapyd.py); none: local subprocesses.
+    scrapyd_nodes: tuple[Node, ...] = ()
+    scrapyd_poll: timedelta = timedelta(seconds=2)
+    scrapyd_lost_after: timedelta = timedelta(seconds=30)
 
     @property
     def heartbeat(self) -> timedelta:

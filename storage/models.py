@@ -136,6 +136,9 @@ class CrawlRun(Base):
     holder: Mapped[str | None] = mapped_column(String(255))
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     log_file: Mapped[str | None] = mapped_column(String(1024))
+    # The Scrapyd node (its URL) and job id of a crawl the daemon dispatched (scheduler/scrapyd.py).
+    node: Mapped[str | None] = mapped_column(String(255))
+    job_id: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_crawl_runs_site_started_at", "site", "started_at"),

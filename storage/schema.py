@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from importlib import resources
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+
+from storage.packaged import migrations_folder
 
 FOUNDATION = "0001"
 # PostgreSQL advisory locks are two int4 keys: this class, and a hash of the archive's schema.
@@ -36,7 +37,7 @@ class ArchiveBehind(RuntimeError):
 
 def alembic_config(connection: Connection) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
+    config.set_main_option("script_location", str(migrations_folder()))
     config.attributes["connection"] = connection
     return config
 
@@ -46,7 +47,7 @@ def head_revision() -> str:
     """The newest revision of the migrations shipped with this code (read once per process:
     every archive opened asks)."""
     config = Config()
-    config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
+    config.set_main_option("script_location", str(migrations_folder()))
     head = ScriptDirectory.from_config(config).get_current_head()
     assert head is not None
     return head

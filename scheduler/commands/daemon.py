@@ -8,6 +8,7 @@ from pathlib import Path
 from scheduler.commands.common import UsageError, check_sites, pairs
 from scheduler.daemon import Daemon
 from scheduler.logs import configure_logging
+from scheduler.scrapyd import DEFAULT_MAX_PROC, parse_nodes
 from scheduler.settings import DaemonSettings, parse_duration
 from storage import database_url
 
@@ -25,9 +26,39 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add(
         "--max-concurrent",
         type=int,
-        default=DEFAULTS.max_concurrent,
+        default=None,
         metavar="N",
-        help="crawls running at once, all sites together (default %(default)s)",
+        help=f"crawls running at once, all sites together (default {DEFAULTS.max_concurrent}; "
+        "with --scrapyd: the nodes' slots)",
+    )
+    add(
+        "--scrapyd",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="send crawls to this Scrapyd node (repeatable), e.g. http://node1:6800, or "
+        "http://node1:6800#8 for a node with max_proc 8 (docs/scaling.md)",
+    )
+    add(
+        "--scrapyd-max-proc",
+        type=int,
+        default=DEFAULT_MAX_PROC,
+        metavar="N",
+        help="slots of a --scrapyd node given without #N: its max_proc (default %(default)s)",
+    )
+    add(
+        "--scrapyd-poll",
+        type=_duration,
+        default=DEFAULTS.scrapyd_poll,
+        metavar="DURATION",
+        help="how often a node's jobs are polled (default 2s)",
+    )
+    add(
+        "--scrapyd-lost-after",
+        type=_duration,
+        default=DEFAULTS.scrapyd_lost_after,
+        metavar="DURATION",
+        help="a node silent this long has lost its crawls, dispatched again (default 30s)",
     )
     add(
         "--timeout",
@@ -117,12 +148,24 @@ def _duration(text: str) -> object:
 
 def settings_from(options: argparse.Namespace) -> DaemonSettings:
     check_sites(options.sites)
-    if options.max_concurrent < 1:
+    if options.scrapyd_max_proc < 1:
+        raise UsageError("--scrapyd-max-proc must be at least 1")
+    try:
+        nodes = parse_nodes(options.scrapyd, options.scrapyd_max_proc)
+    except ValueError as exc:
+        raise UsageError(f"--scrapyd: {exc}") from None
+    max_concurrent = options.max_concurrent
+    if max_concurrent is None:
+        max_concurrent = sum(n.max_proc for n in nodes) if nodes else DEFAULTS.max_concurrent
+    if max_concurrent < 1:
         raise UsageError("--max-concurrent must be at least 1")
     return DaemonSettings(
         database_url=database_url(options.database_url),
         sites=tuple(options.sites),
-        max_concurrent=options.max_concurrent,
+        max_concurrent=max_concurrent,
+        scrapyd_nodes=tuple(nodes),
+        scrapyd_poll=options.scrapyd_poll,
+        scrapyd_lost_after=options.scrapyd_lost_after,
         timeout=options.timeout,
         kill_grace=options.kill_grace,
         stop_grace=options.stop_grace,

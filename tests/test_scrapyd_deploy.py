@@ -1,0 +1,68 @@
+"""The project deployed to a real Scrapyd: the egg scrapyd-deploy builds carries what a crawl
+needs (the registry, the migrations), Scrapyd lists every registry site, and a crawl scheduled
+with spider arguments and settings through schedule.json stores its articles. A few seconds."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from crawler.registry import load_registry
+from tests.replica import ReplicaServer, ReplicaSite
+from tests.replica.crawl import FAST
+from tests.scrapyd_node import PROJECT, ScrapydNode, require_scrapyd
+from tests.scrapyd_node import scrapyd_node as scrapyd_node  # a fixture
+from tests.scrapyd_node import tinbao_egg as tinbao_egg  # a fixture
+
+pytestmark = pytest.mark.e2e
+
+
+def setup_module() -> None:
+    require_scrapyd()
+
+
+def test_the_egg_carries_the_registry_the_migrations_and_the_settings_entry_point(
+    tinbao_egg: Path,
+) -> None:
+    names = set(zipfile.ZipFile(tinbao_egg).namelist())
+    assert "crawler/sites.toml" in names
+    assert "storage/migrations/env.py" in names
+    assert "storage/migrations/script.py.mako" in names
+    assert "storage/migrations/versions/0001_foundation.py" in names
+    entry_points = zipfile.ZipFile(tinbao_egg).read("EGG-INFO/entry_points.txt").decode()
+    assert "[scrapy]\nsettings = crawler.settings" in entry_points
+    assert not any(name.startswith("tests/") for name in names)
+
+
+def test_scrapyd_lists_every_registry_site(scrapyd_node: ScrapydNode) -> None:
+    spiders = scrapyd_node.get("listspiders.json", project=PROJECT)
+    assert spiders["status"] == "ok", spiders
+    assert set(spiders["spiders"]) >= set(load_registry(None))
+
+
+def test_a_crawl_scheduled_with_arguments_and_settings_stores_its_articles(
+    scrapyd_node: ScrapydNode, tmp_path: Path
+) -> None:
+    site = ReplicaSite(articles=6)
+    database = tmp_path / "archive.db"
+    with ReplicaServer(site) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url), "utf-8")
+        settings = {**FAST, "TINBAO_DATABASE_URL":
+                    f"sqlite:///{database}", "TINBAO_WARC_DIR": str(tmp_path / "warc")}  # fmt: skip
+        fields = [("project", PROJECT), ("spider", "replica"), ("backfill", "1")]
+        fields += [("setting", f"{name}={value}") for name, value in settings.items()]
+        answer = scrapyd_node.post("schedule.json", fields)
+        assert answer["status"] == "ok", answer
+        scrapyd_node.wait_finished(answer["jobid"])
+    log = scrapyd_node.job_log("replica", answer["jobid"])
+    assert f"crawling replica ({site.name}, active) backfill:" in log, log[-3000:]
+    assert database.exists(), log[-3000:]
+    with sqlite3.connect(database) as db:
+        urls = {url for (url,) in db.execute("SELECT url FROM articles")}
+        runs = db.execute("SELECT status FROM crawl_runs").fetchall()
+    assert urls == {server.base_url + a.path for a in site.public_articles()}, log[-3000:]
+    assert runs == [("finished",)], log[-3000:]
