@@ -1,7 +1,7 @@
 """crawl_runs.node, crawl_runs.job_id: the Scrapyd node and job of a dispatched crawl
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0021
 Create Date: 2026-12-04
 
 A daemon started with `--scrapyd URL` sends each crawl to a Scrapyd node instead of running it
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0021"
 branch_labels: str | None = None
 depends_on: str | None = None
 
