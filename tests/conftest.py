@@ -44,6 +44,20 @@ def postgres_schema() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture
+def empty_postgres_url(postgres_schema: str) -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema of this test's own: the session's schema
+    holds whatever earlier tests stored, which a test that counts rows must not see."""
+    schema = f"{postgres_schema}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty archive (tables created), once on SQLite and once on PostgreSQL."""

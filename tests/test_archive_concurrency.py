@@ -7,8 +7,6 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
@@ -29,7 +27,6 @@ from storage import (
     store_validators,
 )
 from storage.schema import current_revision
-from tests.conftest import POSTGRES_URL
 
 OPENERS = 20
 T = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -108,19 +105,6 @@ def assert_one_current_archive_at_head(url: str) -> None:
             assert current_revision(connection) == head_revision()
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def empty_postgres_url(postgres_schema: str) -> Iterator[str]:
-    """A URL whose search_path is a new, empty schema of its own."""
-    schema = f"{postgres_schema}_{uuid.uuid4().hex[:6]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.mark.postgres

@@ -60,11 +60,9 @@ def test_a_crawl_into_a_read_only_archive_fails_in_one_line(tmp_path: Path) -> N
 
 @pytest.mark.e2e
 def test_a_crawl_whose_postgresql_goes_away_stops_at_the_first_refused_write(
-    tmp_path: Path, postgres_schema: str
+    tmp_path: Path, empty_postgres_url: str
 ) -> None:
-    from tests.conftest import POSTGRES_URL
-
-    direct = f"{POSTGRES_URL}?options=-csearch_path%3D{postgres_schema}"
+    direct = empty_postgres_url
     engine = open_archive(direct)
     site = ReplicaSite(articles=400, key="replica")
     with ReplicaServer(site) as server, TcpRelay(("127.0.0.1", 5432)) as relay:
