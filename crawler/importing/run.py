@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import EXTRACTOR_VERSION, Article, Hints
+from crawler.importing.ahead import ReadAhead
 from crawler.importing.extract import Done, ExtractionPool
 from crawler.importing.records import Capture, ScanCounts, captures
 from crawler.importing.sites import SiteMatcher
@@ -78,6 +79,15 @@ class Source:
     keep: Callable[[Capture], WarcRef | None]
 
 
+@dataclass(frozen=True)
+class Scanned:
+    """A capture, with the scan's counts when it was read: what a flush records as done."""
+
+    capture: Capture
+    records: int
+    broken: int
+
+
 class Importer:
     def __init__(
         self,
@@ -116,10 +126,14 @@ class Importer:
             scan = ScanCounts()
             found = captures(stream, self.wanted, scan, start=max(offset - 1, 0))
             fresh = (c for c in found if c.offset >= offset)
-            self._save_all(source, self.pool.map(self._pages(fresh)), scan, stream)
+            # the file is read and the pool fed in a thread, a batch ahead of the saves
+            with ReadAhead(self.pool.map(self._pages(fresh, scan)), self.batch) as results:
+                self._save_all(source, results, scan, stream)
         self._add_scan(scan)
 
-    def _pages(self, found: Iterator[Capture]) -> Iterator[tuple[Capture, RawPage, Hints]]:
+    def _pages(
+        self, found: Iterator[Capture], scan: ScanCounts
+    ) -> Iterator[tuple[Scanned, RawPage, Hints]]:
         for capture in found:
             site = self.matcher.article_site(capture.url)
             if site is None:
@@ -129,12 +143,12 @@ class Importer:
                 continue
             page = RawPage(capture.url, capture.status, capture.headers, capture.body,
                            capture.captured_at)  # fmt: skip
-            yield capture, page, site.hints
+            yield Scanned(capture, scan.records, scan.broken), page, site.hints
 
     def _save_all(
-        self, source: Source, results: Iterator[Done[Capture]], scan: ScanCounts, stream: BinaryIO
+        self, source: Source, results: Iterator[Done[Scanned]], scan: ScanCounts, stream: BinaryIO
     ) -> None:
-        pending: list[Done[Capture]] = []
+        pending: list[Done[Scanned]] = []
         flushed = time.monotonic()
         saved_scan = ScanCounts()
         for done in results:
@@ -149,7 +163,7 @@ class Importer:
     def _flush(
         self,
         source: Source,
-        pending: list[Done[Capture]],
+        pending: list[Done[Scanned]],
         scan: ScanCounts,
         saved_scan: ScanCounts,
         *,
@@ -162,20 +176,24 @@ class Importer:
                     outcome = self._save(session, source, done)
                     if outcome is not None:
                         outcomes[outcome] += 1
-                offset = pending[-1].item.offset + 1 if pending else 0
+                # the scan as it stood at the last page saved (the reading is ahead of it),
+                # or all of it at the end of the file
+                upto = scan if last or not pending else pending[-1].item
+                offset = pending[-1].item.capture.offset + 1 if pending else 0
                 advance_file(session, source.name, offset=offset,
-                             records=scan.records - saved_scan.records, new=outcomes["new"],
+                             records=upto.records - saved_scan.records, new=outcomes["new"],
                              duplicates=outcomes["duplicate"],
-                             broken=scan.broken - saved_scan.broken,
+                             broken=upto.broken - saved_scan.broken,
                              done_at=datetime.now(UTC) if last else None)  # fmt: skip
         except SQLAlchemyError as exc:
             cause = getattr(exc, "orig", None) or exc
             raise ImportFailed(f"the archive could not be written: {cause}") from exc
-        saved_scan.records, saved_scan.broken = scan.records, scan.broken
+        saved_scan.records, saved_scan.broken = upto.records, upto.broken
         self.counts.outcomes.update(outcomes)
 
-    def _save(self, session: Session, source: Source, done: Done[Capture]) -> str | None:
-        return self.save_one(session, done.item, done.result, origin=source.kind, keep=source.keep)
+    def _save(self, session: Session, source: Source, done: Done[Scanned]) -> str | None:
+        return self.save_one(session, done.item.capture, done.result, origin=source.kind,
+                             keep=source.keep)  # fmt: skip
 
     def save_one(
         self,
