@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.runner import CrawlOptions
 from storage import make_sessionmaker, open_archive
-from storage.claims import live_claim, new_token
-from storage.daemon import run_of, settle_run
+from storage.claims import LOST, live_claim, new_token
+from storage.daemon import run_of, settle_run, succeeded
 from storage.models import CrawlRun
 
 logger = logging.getLogger("tinbao.scrapyd")
@@ -179,10 +179,17 @@ class Dispatcher:
         sessions = make_sessionmaker(engine)
         runs: list[CrawlRun] = []
         avoid: str | None = None
+        lost = False  # the last attempt's node lost it (not: refused it)
         try:
             for attempt in range(self.redispatches + 1):
-                if attempt and not self._wait_claim_free(sessions, site, runs[-1], cancel):
-                    break
+                if lost:
+                    if not self._wait_claim_free(sessions, site, runs[-1], cancel):
+                        break
+                    last = runs[-1] = self._reread(sessions, runs[-1])
+                    if succeeded(last.status):  # cut off from us, it ran to its end
+                        logger.info("crawl %s: run %d ended %s after its node was lost; not "
+                                    "dispatched again", site, last.id, last.status)  # fmt: skip
+                        break
                 node = self.acquire(cancel, avoid=avoid)
                 if node is None:
                     break
@@ -192,13 +199,12 @@ class Dispatcher:
                     self.release(node)
                 if run is not None:
                     runs.append(run)
+                avoid, lost = node.url, outcome is not None and outcome.end == "lost"
                 if outcome is None:  # schedule.json failed: try a node again
-                    avoid = node.url
                     continue
                 _log_end(site, outcome, run)
-                if outcome.end != "lost" or cancel.is_set():
+                if not lost or cancel.is_set() or (run is not None and succeeded(run.status)):
                     break
-                avoid = node.url
                 if attempt < self.redispatches:
                     logger.warning("crawl %s: node %s lost it; dispatching it again", site,
                                    node.url)  # fmt: skip
@@ -226,9 +232,14 @@ class Dispatcher:
         status = {"timeout": "killed: timeout", "cancelled": "killed: shutdown",
                   "lost": NODE_LOST}.get(outcome.end, ENDED_UNCLOSED)  # fmt: skip
         with sessions.begin() as session:
+            # a timeout is the news, whatever the crawl closed as; a lost node only when the
+            # crawl did not close its row itself (it may have run to its end, cut off from us)
+            mine = run_of(session, token)
+            overrule = outcome.end == "timeout" or (
+                outcome.end == "lost" and mine is not None and mine.status == LOST
+            )
             run = settle_run(session, site, token, launched_at=launched_at,
-                             ended_at=datetime.now(UTC), status=status,
-                             overrule=outcome.end in ("timeout", "lost"),
+                             ended_at=datetime.now(UTC), status=status, overrule=overrule,
                              log_file=self.log_url(node, site, job))  # fmt: skip
             if run is not None:
                 run.node, run.job_id = node.url, job
@@ -325,6 +336,15 @@ class Dispatcher:
                 return False
             run.node, run.job_id = node.url, job
             return True
+
+    def _reread(self, sessions: sessionmaker[Session], run: CrawlRun) -> CrawlRun:
+        """`run` as the archive has it now (its crawl may have closed it since)."""
+        with sessions() as session:
+            fresh = session.get(CrawlRun, run.id)
+            if fresh is None:
+                return run
+            session.expunge(fresh)
+            return fresh
 
     def _wait_claim_free(
         self, sessions: sessionmaker[Session], site: str, lost: CrawlRun, cancel: threading.Event

@@ -6,7 +6,8 @@ again elsewhere. Under a second each."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,53 @@ def test_a_lost_node_has_its_crawl_settled_and_dispatched_again_on_another(
     assert (again.status, again.node) == ("finished", spare.node_url)
     assert [r.status for r in rows(database)] == [NODE_LOST, "finished"]
     assert lost.finished_at is not None and again.started_at >= lost.finished_at
+
+
+def test_a_node_refusing_the_crawl_sends_it_to_another(
+    database: str, nodes: list[FakeNode]
+) -> None:
+    refusing = start(nodes, FakeNode("refuse"))
+    spare = start(nodes, FakeNode(busy=1))  # busy: the crawl goes to the refusing node first
+    dispatcher = fast([Node(refusing.node_url, 1), Node(spare.node_url, 2)])
+    [run] = dispatcher.crawl("replica", CrawlOptions(database_url=database, timeout=60))
+    assert (run.status, run.node) == ("finished", spare.node_url)
+
+
+def when(condition: Callable[[], bool], action: Callable[[], object]) -> None:
+    """Do `action` in a thread as soon as `condition` holds."""
+
+    def watch() -> None:
+        while not condition():
+            time.sleep(0.005)
+        action()
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def test_a_crawl_that_finished_while_its_node_was_silent_is_neither_overruled_nor_repeated(
+    database: str, nodes: list[FakeNode]
+) -> None:
+    silent = start(nodes, FakeNode(duration=0.1))
+    spare = start(nodes, FakeNode(duration=0.1))
+    dispatcher = fast([Node(silent.node_url, 1), Node(spare.node_url, 1)])
+    when(lambda: bool(silent.jobs), silent.close)  # its network gone; the crawl carries on
+    runs = dispatcher.crawl("replica", CrawlOptions(database_url=database, timeout=60))
+    assert [(r.status, r.node) for r in runs] == [("finished", silent.node_url)]
+    assert [r.status for r in rows(database)] == ["finished"]
+    assert not spare.jobs
+
+
+def test_a_crawl_still_running_when_its_node_was_lost_and_finishing_is_not_repeated(
+    database: str, nodes: list[FakeNode]
+) -> None:
+    silent = start(nodes, FakeNode(duration=0.8, claims=True))
+    spare = start(nodes, FakeNode(duration=0.1, claims=True))
+    dispatcher = fast([Node(silent.node_url, 1), Node(spare.node_url, 1)])
+    when(lambda: bool(silent.jobs), silent.close)
+    runs = dispatcher.crawl("replica", CrawlOptions(database_url=database, timeout=60))
+    # lost after 0.4 s of silence; the crawl held its claim and closed its row at 0.8 s
+    assert [(r.status, r.node) for r in runs] == [("finished", silent.node_url)]
+    assert not spare.jobs
 
 
 def test_a_node_that_forgets_the_job_has_lost_it(database: str, nodes: list[FakeNode]) -> None:
