@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from crawler.registry import load_registry
+from scheduler.nodes import Node
 from scheduler.runner import CrawlOptions
-from scheduler.scrapyd import Dispatcher, Node
+from scheduler.scrapyd import Dispatcher
 from tests.replica import ReplicaServer, ReplicaSite
 from tests.replica.crawl import FAST
 from tests.scrapyd_node import PROJECT, ScrapydNode, require_scrapyd

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from scheduler.cli import parser as cli_parser
 from scheduler.commands.daemon import settings_from
+from scheduler.nodes import Node, parse_nodes
 from scheduler.runner import CrawlOptions
-from scheduler.scrapyd import NODE_LOST, Dispatcher, Node, parse_nodes
+from scheduler.scrapyd import NODE_LOST, Dispatcher
 from storage import make_sessionmaker, open_archive
 from storage.models import CrawlRun
 from tests.fake_scrapyd import FakeNode
@@ -86,12 +87,12 @@ def test_no_free_slot_anywhere_waits_until_one_frees_or_the_daemon_stops(
     dispatcher = fast([Node(full.node_url, 2)])
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
-    assert dispatcher.acquire(cancel) is None
+    assert dispatcher.slots.acquire(cancel) is None
     full.busy = 1
-    assert dispatcher.acquire(threading.Event()) == Node(full.node_url, 2)
+    assert dispatcher.slots.acquire(threading.Event()) == Node(full.node_url, 2)
     # the slot just taken counts until released, though the node does not list the job yet
     full.busy = 0
-    assert dispatcher.free_slots(Node(full.node_url, 2)) == 1
+    assert dispatcher.slots.free_slots(Node(full.node_url, 2)) == 1
 
 
 def test_a_job_past_its_timeout_is_cancelled_and_settled_killed_timeout(
