@@ -10,6 +10,7 @@ answer that is not JSON or not `"status": "ok"`) is one exception, `NodeError`.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import threading
@@ -17,7 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scheduler.runner import CrawlOptions
@@ -33,22 +34,33 @@ class NodeError(OSError):
 
 @dataclass(frozen=True)
 class Node:
-    """A Scrapyd node: its base URL (ending in /) and how many crawls it runs at once."""
+    """A Scrapyd node: its base URL (ending in /), how many crawls it runs at once, and the
+    Authorization header it wants (Scrapyd's `username`/`password`), kept out of the URL: the
+    URL goes into logs and onto crawl_runs rows."""
 
     url: str
     max_proc: int = DEFAULT_MAX_PROC
+    auth: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str, default_max_proc: int = DEFAULT_MAX_PROC) -> Node:
-        """`http://host:6800` or `http://host:6800#N` (N slots); ValueError when malformed."""
+        """`http://host:6800`, `http://host:6800#N` (N slots), `http://user:password@host:6800`
+        (percent-encoded: `#` is %23, `@` %40); ValueError when malformed."""
         address, _, slots = text.strip().partition("#")
         parts = urllib.parse.urlsplit(address)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{text!r} is not a Scrapyd URL like http://node1:6800")
         if slots and not (slots.isdigit() and int(slots) > 0):
             raise ValueError(f"{text!r}: the slots after # must be a number above 0")
-        url = address if address.endswith("/") else address + "/"
-        return cls(url, int(slots) if slots else default_max_proc)
+        credentials, _, host = parts.netloc.rpartition("@")
+        auth = ""
+        if credentials:
+            user, _, password = credentials.partition(":")
+            pair = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+            auth = "Basic " + base64.b64encode(pair.encode()).decode()
+        url = urllib.parse.urlunsplit(parts._replace(netloc=host))
+        url = url if url.endswith("/") else url + "/"
+        return cls(url, int(slots) if slots else default_max_proc, auth)
 
 
 class NodeClient:
@@ -83,8 +95,11 @@ class NodeClient:
         self, node: Node, endpoint: str, fields: Sequence[tuple[str, str]] | None = None
     ) -> dict[str, Any]:
         data = urllib.parse.urlencode(list(fields)).encode() if fields is not None else None
+        request = urllib.request.Request(node.url + endpoint, data)
+        if node.auth:
+            request.add_header("Authorization", node.auth)
         try:
-            with urllib.request.urlopen(node.url + endpoint, data, timeout=self.timeout) as reply:
+            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
                 answer = json.load(reply)
         except (OSError, ValueError) as exc:  # refused, reset, timed out, HTTP error, not JSON
             raise NodeError(f"{node.url}{endpoint.partition('?')[0]}: {exc}") from exc

@@ -8,6 +8,7 @@ checkout is on `sys.path`, with the egg put there by Scrapyd's runner.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -58,12 +59,20 @@ class ScrapydNode:
     """`with ScrapydNode(folder) as node:` a running Scrapyd at `node.url`, stopped at the end
     (SIGTERM, then SIGKILL). `kill()` ends it at once with SIGKILL, its crawls with it."""
 
-    def __init__(self, folder: Path, *, max_proc: int = 1, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        max_proc: int = 1,
+        env: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ):
         self.folder = folder
         self.max_proc = max_proc
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.env = env or {}
+        self.auth = auth  # user and password the node asks for (Scrapyd's basic auth)
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Self:
@@ -74,7 +83,8 @@ class ScrapydNode:
             f"http_port = {self.port}\n"
             f"max_proc = {self.max_proc}\n"
             "poll_interval = 0.2\n"
-            "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir =\n",
+            "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir =\n"
+            + (f"username = {self.auth[0]}\npassword = {self.auth[1]}\n" if self.auth else ""),
             "utf-8",
         )
         with (self.folder / "scrapyd.out").open("wb") as output:
@@ -121,12 +131,17 @@ class ScrapydNode:
     # -- its JSON API --------------------------------------------------------------------
     def get(self, endpoint: str, **query: str) -> dict[str, Any]:
         url = self.url + endpoint + ("?" + urllib.parse.urlencode(query) if query else "")
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return dict(json.load(response))
+        return self._call(url, None)
 
     def post(self, endpoint: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
-        data = urllib.parse.urlencode(fields).encode()
-        with urllib.request.urlopen(self.url + endpoint, data, timeout=10) as response:
+        return self._call(self.url + endpoint, urllib.parse.urlencode(fields).encode())
+
+    def _call(self, url: str, data: bytes | None) -> dict[str, Any]:
+        request = urllib.request.Request(url, data)
+        if self.auth:
+            token = base64.b64encode(":".join(self.auth).encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
             return dict(json.load(response))
 
     def deploy(self, egg: Path, version: str = "1") -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crawler.registry import load_registry
-from scheduler.nodes import Node
+from scheduler.nodes import Node, NodeClient, NodeError
 from scheduler.runner import CrawlOptions
 from scheduler.scrapyd import Dispatcher
 from tests.replica import ReplicaServer, ReplicaSite
@@ -105,3 +105,12 @@ def test_the_dispatcher_passes_backfill_refresh_and_settings_through_schedule_js
     assert not [r.target for r in after if "?p=" in r.target]
     assert {r.headers.get("User-Agent") for r in after} == {agent}
     assert {r.headers.get("User-Agent") for r in before} != {agent}
+
+
+def test_a_node_asking_for_a_password_is_reached_with_the_one_in_its_url(tmp_path: Path) -> None:
+    with ScrapydNode(tmp_path / "node", auth=("tinbao", "s@cr#t")) as node:
+        client = NodeClient(timeout=5)
+        address = node.url.replace("http://", "http://tinbao:s%40cr%23t@")
+        assert client.daemon_status(Node.parse(address))["status"] == "ok"
+        with pytest.raises(NodeError, match="401"):
+            client.daemon_status(Node.parse(node.url))

@@ -202,6 +202,14 @@ def test_node_urls_take_their_slots_after_a_hash() -> None:
         parse_nodes(["http://n1:6800", "http://n1:6800/"])
 
 
+def test_a_node_urls_credentials_become_its_basic_auth_never_its_url() -> None:
+    [node] = parse_nodes(["http://tinbao:s%40cr%23t@n1:6800#2"])
+    assert (node.url, node.max_proc) == ("http://n1:6800/", 2)
+    assert node.auth == "Basic dGluYmFvOnNAY3IjdA=="  # tinbao:s@cr#t
+    assert "cr" not in repr(node) and "dGlu" not in repr(node)
+    assert parse_nodes(["http://n1:6800"])[0].auth == ""
+
+
 def test_the_daemon_command_takes_repeated_scrapyd_options(tmp_path: Path) -> None:
     parser = cli_parser()
     url = f"sqlite:///{tmp_path / 'a.db'}"
