@@ -1,6 +1,6 @@
 """Real Scrapyd nodes on 127.0.0.1 for tests: `python -m scrapyd` in a working folder of its own
-(eggs, job queue, logs) on a free port, and the project's egg built once by `scrapyd-deploy
---build-egg` and deployed with `scrapyd-deploy` itself.
+(eggs, job queue, logs) on a free port, configured by docs/scrapyd.conf, and the project's egg
+built once by `scrapyd-deploy --build-egg` and deployed with `scrapyd-deploy` itself.
 
 A node's crawls run the egg's code: Scrapyd starts them from its working folder, where no
 checkout is on `sys.path`, with the egg put there by Scrapyd's runner.
@@ -9,6 +9,7 @@ checkout is on `sys.path`, with the egg put there by Scrapyd's runner.
 from __future__ import annotations
 
 import base64
+import configparser
 import contextlib
 import json
 import os
@@ -28,6 +29,7 @@ import pytest
 from tests.replica.crawl import ROOT
 
 PROJECT = "tinbao"
+DOCUMENTED_CONF = ROOT / "docs" / "scrapyd.conf"
 _PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
@@ -77,16 +79,16 @@ class ScrapydNode:
 
     def __enter__(self) -> Self:
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "scrapyd.conf").write_text(
-            "[scrapyd]\n"
-            "bind_address = 127.0.0.1\n"
-            f"http_port = {self.port}\n"
-            f"max_proc = {self.max_proc}\n"
-            "poll_interval = 0.2\n"
-            "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir =\n"
-            + (f"username = {self.auth[0]}\npassword = {self.auth[1]}\n" if self.auth else ""),
-            "utf-8",
-        )
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read(DOCUMENTED_CONF, "utf-8")  # the file docs/scaling.md installs on a node
+        here = {"bind_address": "127.0.0.1", "http_port": str(self.port), "poll_interval": "0.2",
+                "max_proc": str(self.max_proc), "eggs_dir": "eggs", "logs_dir": "logs",
+                "dbs_dir": "dbs"}  # fmt: skip
+        conf["scrapyd"].update(here)
+        if self.auth:
+            conf["scrapyd"].update({"username": self.auth[0], "password": self.auth[1]})
+        with (self.folder / "scrapyd.conf").open("w", encoding="utf-8") as file:
+            conf.write(file)
         with (self.folder / "scrapyd.out").open("wb") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "scrapyd", "--pidfile="], cwd=self.folder,
