@@ -8,11 +8,12 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from storage import make_engine, make_sessionmaker
+from storage.claims import release_claim, take_claim
 from storage.models import CrawlRun
 from tests.replica.threaded import QuietHandler, ThreadedServer
 
@@ -38,13 +39,23 @@ class FakeJob:
 
 class FakeNode(ThreadedServer):
     """`behaviour` is what each new job does: "finish" (its crawl closes its row `finished`
-    after `duration` seconds), "hang" (runs until cancelled; SIGINT closes it `shutdown`).
-    `busy` adds jobs of others to daemonstatus.json's running count."""
+    after `duration` seconds), "hang" (runs until cancelled; SIGINT closes it `shutdown`),
+    "refuse" (schedule.json answers an error: the project not deployed there).
+    `busy` adds jobs of others to daemonstatus.json's running count. With `claims`, a job
+    holds its site's claim while it runs, as a real crawl does (a holder on another host)."""
 
-    def __init__(self, behaviour: str = "finish", *, duration: float = 0.2, busy: int = 0):
+    def __init__(
+        self,
+        behaviour: str = "finish",
+        *,
+        duration: float = 0.2,
+        busy: int = 0,
+        claims: bool = False,
+    ):
         self.behaviour = behaviour
         self.duration = duration
         self.busy = busy
+        self.claims = claims
         self.jobs: dict[str, FakeJob] = {}
         self.lock = threading.Lock()
         super().__init__(self._handler())
@@ -86,6 +97,8 @@ class FakeNode(ThreadedServer):
 
     def post(self, endpoint: str, fields: list[tuple[str, str]]) -> dict[str, object]:
         given = dict(fields)
+        if endpoint == "schedule.json" and self.behaviour == "refuse":
+            return {"status": "error", "message": "project 'tinbao' not found"}
         if endpoint == "schedule.json":
             job = FakeJob(given["jobid"], given["spider"], fields)
             with self.lock:
@@ -104,9 +117,14 @@ class FakeNode(ThreadedServer):
         engine = make_engine(job.settings["TINBAO_DATABASE_URL"])
         sessions = make_sessionmaker(engine)
         token = job.settings["TINBAO_CLAIM_TOKEN"]
+        holder = f"othernode:1:{token}"
         with sessions.begin() as session:
+            if self.claims:
+                taken = take_claim(session, job.spider, holder, now=datetime.now(UTC),
+                                   lease=timedelta(minutes=1))  # fmt: skip
+                assert taken.taken, taken
             run = CrawlRun(site=job.spider, started_at=datetime.now(UTC), status="running",
-                           holder=f"othernode:1:{token}")  # fmt: skip
+                           holder=holder)  # fmt: skip
             session.add(run)
             session.flush()
             run_id = run.id
@@ -123,5 +141,7 @@ class FakeNode(ThreadedServer):
             row = session.get(CrawlRun, run_id)
             assert row is not None
             row.status, row.finished_at = status, datetime.now(UTC)
+            if self.claims:
+                release_claim(session, job.spider, holder)
         engine.dispose()
         job.state = "finished"

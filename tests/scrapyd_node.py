@@ -1,6 +1,6 @@
 """Real Scrapyd nodes on 127.0.0.1 for tests: `python -m scrapyd` in a working folder of its own
-(eggs, job queue, logs) on a free port, and the project's egg built once by `scrapyd-deploy
---build-egg` and deployed with `scrapyd-deploy` itself.
+(eggs, job queue, logs) on a free port, configured by docs/scrapyd.conf, and the project's egg
+built once by `scrapyd-deploy --build-egg` and deployed with `scrapyd-deploy` itself.
 
 A node's crawls run the egg's code: Scrapyd starts them from its working folder, where no
 checkout is on `sys.path`, with the egg put there by Scrapyd's runner.
@@ -8,6 +8,8 @@ checkout is on `sys.path`, with the egg put there by Scrapyd's runner.
 
 from __future__ import annotations
 
+import base64
+import configparser
 import contextlib
 import json
 import os
@@ -27,6 +29,7 @@ import pytest
 from tests.replica.crawl import ROOT
 
 PROJECT = "tinbao"
+DOCUMENTED_CONF = ROOT / "docs" / "scrapyd.conf"
 _PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
@@ -58,25 +61,34 @@ class ScrapydNode:
     """`with ScrapydNode(folder) as node:` a running Scrapyd at `node.url`, stopped at the end
     (SIGTERM, then SIGKILL). `kill()` ends it at once with SIGKILL, its crawls with it."""
 
-    def __init__(self, folder: Path, *, max_proc: int = 1, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        max_proc: int = 1,
+        env: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ):
         self.folder = folder
         self.max_proc = max_proc
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.env = env or {}
+        self.auth = auth  # user and password the node asks for (Scrapyd's basic auth)
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Self:
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "scrapyd.conf").write_text(
-            "[scrapyd]\n"
-            "bind_address = 127.0.0.1\n"
-            f"http_port = {self.port}\n"
-            f"max_proc = {self.max_proc}\n"
-            "poll_interval = 0.2\n"
-            "eggs_dir = eggs\nlogs_dir = logs\ndbs_dir = dbs\nitems_dir =\n",
-            "utf-8",
-        )
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read(DOCUMENTED_CONF, "utf-8")  # the file docs/scaling.md installs on a node
+        here = {"bind_address": "127.0.0.1", "http_port": str(self.port), "poll_interval": "0.2",
+                "max_proc": str(self.max_proc), "eggs_dir": "eggs", "logs_dir": "logs",
+                "dbs_dir": "dbs"}  # fmt: skip
+        conf["scrapyd"].update(here)
+        if self.auth:
+            conf["scrapyd"].update({"username": self.auth[0], "password": self.auth[1]})
+        with (self.folder / "scrapyd.conf").open("w", encoding="utf-8") as file:
+            conf.write(file)
         with (self.folder / "scrapyd.out").open("wb") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "scrapyd", "--pidfile="], cwd=self.folder,
@@ -121,12 +133,17 @@ class ScrapydNode:
     # -- its JSON API --------------------------------------------------------------------
     def get(self, endpoint: str, **query: str) -> dict[str, Any]:
         url = self.url + endpoint + ("?" + urllib.parse.urlencode(query) if query else "")
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return dict(json.load(response))
+        return self._call(url, None)
 
     def post(self, endpoint: str, fields: list[tuple[str, str]]) -> dict[str, Any]:
-        data = urllib.parse.urlencode(fields).encode()
-        with urllib.request.urlopen(self.url + endpoint, data, timeout=10) as response:
+        return self._call(self.url + endpoint, urllib.parse.urlencode(fields).encode())
+
+    def _call(self, url: str, data: bytes | None) -> dict[str, Any]:
+        request = urllib.request.Request(url, data)
+        if self.auth:
+            token = base64.b64encode(":".join(self.auth).encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
             return dict(json.load(response))
 
     def deploy(self, egg: Path, version: str = "1") -> None:

@@ -6,7 +6,8 @@ again elsewhere. Under a second each."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from sqlalchemy import select
 
 from scheduler.cli import parser as cli_parser
 from scheduler.commands.daemon import settings_from
+from scheduler.nodes import Node, parse_nodes
 from scheduler.runner import CrawlOptions
-from scheduler.scrapyd import NODE_LOST, Dispatcher, Node, parse_nodes
+from scheduler.scrapyd import NODE_LOST, Dispatcher
 from storage import make_sessionmaker, open_archive
 from storage.models import CrawlRun
 from tests.fake_scrapyd import FakeNode
@@ -85,12 +87,12 @@ def test_no_free_slot_anywhere_waits_until_one_frees_or_the_daemon_stops(
     dispatcher = fast([Node(full.node_url, 2)])
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
-    assert dispatcher.acquire(cancel) is None
+    assert dispatcher.slots.acquire(cancel) is None
     full.busy = 1
-    assert dispatcher.acquire(threading.Event()) == Node(full.node_url, 2)
+    assert dispatcher.slots.acquire(threading.Event()) == Node(full.node_url, 2)
     # the slot just taken counts until released, though the node does not list the job yet
     full.busy = 0
-    assert dispatcher.free_slots(Node(full.node_url, 2)) == 1
+    assert dispatcher.slots.free_slots(Node(full.node_url, 2)) == 1
 
 
 def test_a_job_past_its_timeout_is_cancelled_and_settled_killed_timeout(
@@ -119,6 +121,53 @@ def test_a_lost_node_has_its_crawl_settled_and_dispatched_again_on_another(
     assert (again.status, again.node) == ("finished", spare.node_url)
     assert [r.status for r in rows(database)] == [NODE_LOST, "finished"]
     assert lost.finished_at is not None and again.started_at >= lost.finished_at
+
+
+def test_a_node_refusing_the_crawl_sends_it_to_another(
+    database: str, nodes: list[FakeNode]
+) -> None:
+    refusing = start(nodes, FakeNode("refuse"))
+    spare = start(nodes, FakeNode(busy=1))  # busy: the crawl goes to the refusing node first
+    dispatcher = fast([Node(refusing.node_url, 1), Node(spare.node_url, 2)])
+    [run] = dispatcher.crawl("replica", CrawlOptions(database_url=database, timeout=60))
+    assert (run.status, run.node) == ("finished", spare.node_url)
+
+
+def when(condition: Callable[[], bool], action: Callable[[], object]) -> None:
+    """Do `action` in a thread as soon as `condition` holds."""
+
+    def watch() -> None:
+        while not condition():
+            time.sleep(0.005)
+        action()
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def test_a_crawl_that_finished_while_its_node_was_silent_is_neither_overruled_nor_repeated(
+    database: str, nodes: list[FakeNode]
+) -> None:
+    silent = start(nodes, FakeNode(duration=0.1))
+    spare = start(nodes, FakeNode(duration=0.1))
+    dispatcher = fast([Node(silent.node_url, 1), Node(spare.node_url, 1)])
+    when(lambda: bool(silent.jobs), silent.close)  # its network gone; the crawl carries on
+    runs = dispatcher.crawl("replica", CrawlOptions(database_url=database, timeout=60))
+    assert [(r.status, r.node) for r in runs] == [("finished", silent.node_url)]
+    assert [r.status for r in rows(database)] == ["finished"]
+    assert not spare.jobs
+
+
+def test_a_crawl_still_running_when_its_node_was_lost_and_finishing_is_not_repeated(
+    database: str, nodes: list[FakeNode]
+) -> None:
+    silent = start(nodes, FakeNode(duration=0.8, claims=True))
+    spare = start(nodes, FakeNode(duration=0.1, claims=True))
+    dispatcher = fast([Node(silent.node_url, 1), Node(spare.node_url, 1)])
+    when(lambda: bool(silent.jobs), silent.close)
+    runs = dispatcher.crawl("replica", CrawlOptions(database_url=database, timeout=60))
+    # lost after 0.4 s of silence; the crawl held its claim and closed its row at 0.8 s
+    assert [(r.status, r.node) for r in runs] == [("finished", silent.node_url)]
+    assert not spare.jobs
 
 
 def test_a_node_that_forgets_the_job_has_lost_it(database: str, nodes: list[FakeNode]) -> None:
@@ -151,6 +200,14 @@ def test_node_urls_take_their_slots_after_a_hash() -> None:
         parse_nodes(["http://n1:6800#0"])
     with pytest.raises(ValueError):
         parse_nodes(["http://n1:6800", "http://n1:6800/"])
+
+
+def test_a_node_urls_credentials_become_its_basic_auth_never_its_url() -> None:
+    [node] = parse_nodes(["http://tinbao:s%40cr%23t@n1:6800#2"])
+    assert (node.url, node.max_proc) == ("http://n1:6800/", 2)
+    assert node.auth == "Basic dGluYmFvOnNAY3IjdA=="  # tinbao:s@cr#t
+    assert "cr" not in repr(node) and "dGlu" not in repr(node)
+    assert parse_nodes(["http://n1:6800"])[0].auth == ""
 
 
 def test_the_daemon_command_takes_repeated_scrapyd_options(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from scheduler.commands.common import UsageError, check_sites, pairs
 from scheduler.daemon import Daemon
 from scheduler.logs import configure_logging
-from scheduler.scrapyd import DEFAULT_MAX_PROC, parse_nodes
+from scheduler.nodes import DEFAULT_MAX_PROC, parse_nodes
 from scheduler.settings import DaemonSettings, parse_duration
 from storage import database_url
 
