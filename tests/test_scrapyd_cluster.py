@@ -1,9 +1,9 @@
-"""A cluster on one machine: two real Scrapyd nodes (one slot each, folders of their own) with the
-egg deployed, `tinbao daemon --scrapyd A --scrapyd B` scheduling two replica sites. Both nodes
-get a crawl; one node is killed with SIGKILL mid-crawl, its crawl is settled `crashed: node
-lost` and dispatched again to the other node, where it completes: every article of both sites
-stored once, never two crawls of a site at once. On SQLite, and on PostgreSQL when the test
-server answers; about 30 seconds each."""
+"""A cluster on one machine: two real Scrapyd nodes (two slots each, folders of their own) with
+the egg deployed, `tinbao daemon --scrapyd A --scrapyd B` scheduling four replica sites. Each
+node gets two crawls; one node is killed with SIGKILL mid-crawl, its two crawls are settled
+`crashed: node lost` and dispatched again to the other node, where they complete: every article
+of every site stored once, never two crawls of a site at once. On SQLite, and on PostgreSQL
+when the test server answers; about 30 seconds each."""
 
 from __future__ import annotations
 
@@ -40,7 +40,12 @@ SITES = (
                 crawl_delay=0.2),
     ReplicaSite(articles=14, key="beta", name="Báo Beta", seed=2, first_id=300_000,
                 crawl_delay=0.2),
+    ReplicaSite(articles=14, key="gamma", name="Báo Gamma", seed=3, first_id=400_000,
+                crawl_delay=0.2),
+    ReplicaSite(articles=14, key="delta", name="Báo Delta", seed=4, first_id=500_000,
+                crawl_delay=0.2),
 )  # fmt: skip
+SLOTS = 2  # per node: the four sites start at once, two on each node
 
 
 def setup_module() -> None:
@@ -92,9 +97,9 @@ def wait_for(what: str, done: Callable[[], bool], daemon: subprocess.Popen[bytes
         time.sleep(0.1)
 
 
-def running_spider(node: ScrapydNode) -> str | None:
+def running_spiders(node: ScrapydNode) -> set[str]:
     jobs = node.get("listjobs.json", project=PROJECT)
-    return jobs["running"][0]["spider"] if jobs["running"] else None
+    return {job["spider"] for job in jobs["running"]}
 
 
 def test_a_node_killed_mid_crawl_has_its_crawl_dispatched_again_and_completed(
@@ -110,7 +115,7 @@ def test_a_node_killed_mid_crawl_has_its_crawl_dispatched_again_and_completed(
             "\n".join(s.registry_toml(servers[s.key].base_url) for s in SITES), "utf-8"
         )
         nodes = [
-            stack.enter_context(ScrapydNode(tmp_path / name, max_proc=1,
+            stack.enter_context(ScrapydNode(tmp_path / name, max_proc=SLOTS,
                                             env={"TINBAO_SITES": str(sites_file)}))
             for name in ("node1", "node2")
         ]  # fmt: skip
@@ -119,25 +124,28 @@ def test_a_node_killed_mid_crawl_has_its_crawl_dispatched_again_and_completed(
         settings = {**FAST, "TINBAO_WARC_DIR": str(tmp_path / "warc")}
         command = [sys.executable, "-m", "scheduler.cli", "daemon", "--database-url", url,
                    "--sites", *(s.key for s in SITES), "--jitter", "0",
+                   "--max-concurrent", str(len(SITES)),
                    "--scrapyd-poll", "0.2s", "--scrapyd-lost-after", "2s", "--lease", "8s",
                    "--timeout", "120s", "--stop-grace", "20s",
                    "--log-file", str(daemon_log)]  # fmt: skip
-        command += [a for node in nodes for a in ("--scrapyd", f"{node.url}#1")]
+        command += [a for node in nodes for a in ("--scrapyd", f"{node.url}#{SLOTS}")]
         command += [a for n, v in settings.items() for a in ("--crawl-setting", f"{n}={v}")]
         environment = clean_environment(TINBAO_SITES=str(sites_file), PYTHONPATH=str(ROOT))
         output = stack.enter_context((tmp_path / "daemon.out").open("wb"))
         daemon = subprocess.Popen(command, cwd=tmp_path, env=environment, stdout=output,
                                   stderr=subprocess.STDOUT)  # fmt: skip
         try:
-            # Both nodes crawl, one site each; node2 is killed once its site has served some
-            # article pages (mid-crawl, its row written and tagged).
-            wait_for("a crawl on each node",
-                     lambda: all(running_spider(n) for n in nodes), daemon, daemon_log)  # fmt: skip
-            doomed = running_spider(nodes[1])
-            assert doomed is not None and doomed != running_spider(nodes[0])
+            # Both nodes crawl, two sites each; node2 is killed once one of its sites has
+            # served some article pages (mid-crawl, its rows written and tagged).
+            wait_for("two crawls on each node",
+                     lambda: all(len(running_spiders(n)) == SLOTS for n in nodes),
+                     daemon, daemon_log)  # fmt: skip
+            doomed = running_spiders(nodes[1])
+            assert not doomed & running_spiders(nodes[0])
             wait_for(
-                f"{doomed} half crawled",
-                lambda: sum(p.endswith(".html") for p in servers[doomed].paths()) >= 4,
+                f"{sorted(doomed)} half crawled",
+                lambda: any(sum(p.endswith(".html") for p in servers[key].paths()) >= 4
+                            for key in doomed),
                 daemon, daemon_log,
             )  # fmt: skip
             nodes[1].kill()
@@ -160,18 +168,20 @@ def test_a_node_killed_mid_crawl_has_its_crawl_dispatched_again_and_completed(
     log = daemon_log.read_text("utf-8")
     found = rows(url)
     by_site = {s.key: [r for r in found if r[0] == s.key] for s in SITES}
-    survivor = next(key for key in by_site if key != doomed)
     node1, node2 = (n.url for n in nodes)
-    # the survivor: one crawl on node1; the doomed site: lost on node2, then finished on node1
-    assert [(r[1], r[4]) for r in by_site[survivor]] == [("finished", node1)], found
-    assert [(r[1], r[4]) for r in by_site[doomed]] == [(NODE_LOST, node2), ("finished", node1)]
+    # the survivors: one crawl on node1; the doomed sites: lost on node2, then finished on node1
+    for key, site_rows in by_site.items():
+        expected_runs = [(NODE_LOST, node2), ("finished", node1)] if key in doomed else [
+            ("finished", node1)]  # fmt: skip
+        assert [(r[1], r[4]) for r in site_rows] == expected_runs, (key, found)
     assert all(r[5] for r in found), "every row names its Scrapyd job"
     assert len({r[5] for r in found}) == len(found)
     # never two crawls of a site at once: each of its rows ended before the next began
     for site_rows in by_site.values():
         for previous, following in itertools.pairwise(site_rows):
             assert previous[3] is not None and following[2] >= previous[3], site_rows
-    assert f"crawl {doomed}: node {node2} lost it; dispatching it again" in log, log[-3000:]
+    for key in doomed:
+        assert f"crawl {key}: node {node2} lost it; dispatching it again" in log, log[-3000:]
     # every article of every site stored exactly once
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -183,5 +193,5 @@ def test_a_node_killed_mid_crawl_has_its_crawl_dispatched_again_and_completed(
     fetched = sum(p.endswith(".html") for paths in requests.values() for p in paths)
     print(f"\ncluster: {len(stored)} articles, {sum(map(len, requests.values()))} requests "
           f"({fetched} article pages) over {len(SITES)} sites; kill at "
-          f"{killed_at - started:.1f} s, re-dispatched crawl done at {completed - started:.1f} s;"
+          f"{killed_at - started:.1f} s, re-dispatched crawls done at {completed - started:.1f} s;"
           f" rows: {[(r[0], r[1]) for r in found]}; pid {os.getpid()}")  # fmt: skip
