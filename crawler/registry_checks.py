@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from crawler.backtracking import check_backtracking
 from crawler.extraction.hints import NO_HINTS, HintError, Hints, parse_hints
 from crawler.intervals import Interval, parse_interval
 from crawler.provinces import CURRENT, FORMER, SUCCESSOR, fold
@@ -132,11 +133,13 @@ def _pattern(text: str | None) -> re.Pattern[str] | None:
     if text is None:
         return None
     try:
-        return re.compile(text)
+        compiled = re.compile(text)
     except re.error as exc:
         raise ValueError(f"invalid regular expression: {exc}") from None
     except (OverflowError, RecursionError):
         raise ValueError("invalid regular expression: too large or nested too deeply") from None
+    check_backtracking(text)  # a crawl searches it in every link: it must not hang on one
+    return compiled
 
 
 def _urls(entry: Entry, name: str, domains: tuple[str, ...]) -> tuple[str, ...]:

@@ -33,6 +33,9 @@ HOSTILE = {
     "an interval past year 9999": GOOD.format(interval="3000000d").encode(),
     "a bad regular expression": GOOD.format(interval="30m").replace("-a\\d+", "(").encode(),
     "not TOML": b"[sites.replica\n",
+    "a pattern that backtracks catastrophically": GOOD.format(interval="30m")
+    .replace("-a\\d+", "(a+)+")
+    .encode(),
 }
 
 

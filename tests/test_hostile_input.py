@@ -12,6 +12,7 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 
+from crawler.backtracking import check_backtracking, nested_repeat
 from crawler.discovery import read_feed
 from crawler.extraction import Article, extract
 from crawler.extraction.metadata import MAX_JSON_LD_DEPTH, too_deep
@@ -165,3 +166,24 @@ def test_robots_txt_is_cut_at_a_line_break() -> None:
     assert bounded(b"Disallow: /a\r\nDisallow: /bcdef", 20) == b"Disallow: /a\r\n"
     assert bounded(b"x" * 30, 20) == b"x" * 20
     assert bounded(b"Disallow: /a\n", 20) == b"Disallow: /a\n"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(a+)+$", r"(\d*-)*x", r"(?:x{1,9}){2,}", r"(?:(a|b+))*", r"((?=a+)b)+", r"(a+){3}"],
+)
+def test_a_repeat_of_a_repeat_is_found_in_the_parse_tree(pattern: str) -> None:
+    assert nested_repeat(pattern) is not None
+    with pytest.raises(ValueError, match="may backtrack catastrophically"):
+        check_backtracking(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"-a\d+\.html$", r"-(?:post)?\d+\.tpo$", r"(?>(a+))+", r"(a++)+", r"(ab)+c+"]
+)
+def test_patterns_without_nested_repeats_pass(pattern: str) -> None:
+    assert nested_repeat(pattern) is None
+
+
+def test_no_built_in_article_url_nests_repeats() -> None:
+    assert [s.key for s in load_registry("").values() if nested_repeat(s.article_url.pattern)] == []

@@ -55,6 +55,11 @@ BROKEN: dict[str, tuple[bytes, str]] = {
         edited("-post", "(" * 3000 + ")" * 3000),
         "site 'baotest': field 'article_url': invalid regular expression",
     ),
+    "a regular expression that backtracks catastrophically": (
+        edited("-post\\d+", "(-post\\d+)+"),
+        "site 'baotest': field 'article_url': regular expression '(-post\\\\d+)+\\\\.html$' "
+        "may backtrack catastrophically: a repeat inside a repeat (+ within a repeated group)",
+    ),
     "an unknown field": (edited("status =", "statuz = 1\nstatus ="), "field 'statuz': unknown"),
     "sites that are not tables": (b"sites = 3", "'sites' must hold tables"),
     "a port out of range": (
@@ -139,3 +144,18 @@ def test_tinbao_sites_and_scrapy_list_end_with_the_problem_and_exit_2(tmp_path: 
             f"tinbao: bad site registry: {path}: not UTF-8 text (byte 0xe1 at offset 26); "
             "save the file as UTF-8"
         ]
+
+
+def test_a_catastrophic_pattern_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(GOOD.replace("-post\\d+", "(a+)+"), "utf-8")
+    environment = {**os.environ, "TINBAO_SITES": str(path), "PYTHONPATH": str(ROOT),
+                   "SCRAPY_SETTINGS_MODULE": "crawler.settings"}  # fmt: skip
+    for command in (["-m", "scheduler.cli", "sites"], ["-m", "scrapy", "list"]):
+        done = subprocess.run([sys.executable, *command], env=environment, cwd=tmp_path,
+                              capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
+        assert done.returncode == 2, (command, done.stderr)
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"tinbao: bad site registry: {path}: site 'baotest': field "
+                               "'article_url': regular expression '(a+)+\\\\.html$' may "
+                               "backtrack catastrophically"), line  # fmt: skip
