@@ -45,6 +45,8 @@ _IGNORED = (
     ("max redirections", "redirect_loop"),
     ("redirect loop", "redirect_loop"),
     ("offsite", "offsite_redirect"),
+    ("redirect_refused", "redirect_refused"),
+    ("address_refused", "address_refused"),
     ("download_maxsize", "too_large"),
 )
 
