@@ -28,13 +28,16 @@ SETTINGS = {
 }
 # article number -> what goes wrong with it (the others are served normally)
 LOST = {1: "timeout", 2: "connection_lost", 5: "redirect_loop", 6: "offsite_redirect",
-        7: "empty_body", 8: "binary_body", 12: "too_large", 13: "too_large"}  # fmt: skip
+        7: "empty_body", 8: "binary_body", 12: "too_large", 13: "too_large",
+        14: "redirect_refused"}  # fmt: skip
 SURVIVED = {3: "503 twice, then served", 4: "429 with Retry-After, then served",
             9: "UTF-8 served as ISO-8859-1", 10: "windows-1258 served as UTF-8",
             11: "no charset anywhere"}  # fmt: skip
 
 
-def faults(base_url: str) -> dict[str, Fault]:
+def faults(base_url: str, elsewhere: str) -> dict[str, Fault]:
+    """The faults by path; `elsewhere` is another port of the site's host (a service the crawl
+    must never be redirected to)."""
     path = {n: SITE.article(n).path for n in range(SITE.articles)}
     page = {n: SITE.article_html(SITE.article(n), base_url) for n in range(SITE.articles)}
     xxe = (
@@ -59,6 +62,7 @@ def faults(base_url: str) -> dict[str, Fault]:
                         headers={"Content-Type": "text/html"}),
         path[12]: Fault("body", body=page[12].encode() + b" " * (2 * 1024 * 1024)),
         path[13]: Fault("gzip_bomb"),
+        path[14]: Fault("redirect", location=elsewhere + "/internal"),
         "/rss/cate/kinh-te/": Fault("body", body=b"<rss><channel><item><link>broken",
                                     headers={"Content-Type": "application/rss+xml"}),
         "/sitemapnews.xml": Fault("body", body=xxe, headers={"Content-Type": "application/xml"}),
@@ -73,6 +77,7 @@ class Crawled:
     database: Path
     base_url: str
     paths: list[str]
+    elsewhere: list[str]  # requests that reached the other port
 
     def sql(self, query: str) -> list[tuple[object, ...]]:
         with sqlite3.connect(self.database) as connection:
@@ -86,14 +91,15 @@ class Crawled:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     tmp = tmp_path_factory.mktemp("faults")
-    with ReplicaServer(SITE) as server:
-        server.faults.update(faults(server.base_url))
+    with ReplicaServer(SITE) as server, ReplicaServer(ReplicaSite(articles=1)) as other:
+        server.faults.update(faults(server.base_url, other.base_url))
         sites = tmp / "sites.toml"
         sites.write_text(SITE.registry_toml(server.base_url), "utf-8")
         database = tmp / "archive.db"
         result = run_crawl("replica", sites_file=sites, database_url=f"sqlite:///{database}",
                            settings=SETTINGS)  # fmt: skip
-        yield Crawled(result, database, server.base_url, [r.target for r in server.requests])
+        yield Crawled(result, database, server.base_url, [r.target for r in server.requests],
+                      [r.target for r in other.requests])  # fmt: skip
 
 
 def test_the_crawl_completes_with_exit_status_0(crawled: Crawled) -> None:
@@ -116,6 +122,7 @@ def test_each_fault_is_counted_by_kind(crawled: Crawled) -> None:
     stats = crawled.stats()
     expected = {"timeout": 1, "connection_lost": 1, "redirect_loop": 1, "offsite_redirect": 1,
                 "empty_body": 1, "binary_body": 1, "too_large": 2, "wrong_charset": 2,
+                "redirect_refused": 1,
                 "feed_malformed": 1, "sitemap_malformed": 1}  # fmt: skip
     for kind, count in expected.items():
         assert stats.get(f"tinbao/errors/{kind}") == count, kind
@@ -127,6 +134,10 @@ def test_each_error_is_logged_with_its_url(crawled: Crawled) -> None:
     for number, kind in LOST.items():
         line = f"{kind}: {crawled.base_url}{SITE.article(number).path}"
         assert line in crawled.result.log, line
+
+
+def test_a_redirect_to_another_port_of_the_host_never_reaches_it(crawled: Crawled) -> None:
+    assert crawled.elsewhere == []
 
 
 def test_xml_entities_are_never_resolved(crawled: Crawled) -> None:
