@@ -15,12 +15,19 @@ from scrapy.utils.test import get_crawler
 from crawler.backtracking import check_backtracking, nested_repeat
 from crawler.discovery import read_feed
 from crawler.extraction import Article, extract
+from crawler.extraction.bounds import MAX_BODY_CHARS, bounded_lines
 from crawler.extraction.metadata import MAX_JSON_LD_DEPTH, too_deep
 from crawler.registry import load_registry
 from crawler.robots import bounded
 from crawler.spider_loader import spider_class
 from crawler.spiders.news import NewsSpider
-from tests.replica.hostile import deep_json_ld_page, huge_robots, long_feed, sitemap_chain
+from tests.replica.hostile import (
+    deep_json_ld_page,
+    giant_article,
+    huge_robots,
+    long_feed,
+    sitemap_chain,
+)
 from tests.test_spider import parsed, xml
 
 SITE = """
@@ -187,3 +194,35 @@ def test_patterns_without_nested_repeats_pass(pattern: str) -> None:
 
 def test_no_built_in_article_url_nests_repeats() -> None:
     assert [s.key for s in load_registry("").values() if nested_repeat(s.article_url.pattern)] == []
+
+
+def test_a_page_of_megabytes_of_text_gives_its_first_500k_characters() -> None:
+    article = extract(giant_article(1_000_000), "https://baothu.vn/tin-a1.html")
+    assert article.title == "Mưa lớn ở Cần Thơ"
+    assert MAX_BODY_CHARS - 200 < len(article.body) <= MAX_BODY_CHARS
+    assert article.body.startswith("Đoạn 0: Mưa lớn")
+    assert article.body.endswith(".") and "Đoạn 1000:" in article.body, "cut between paragraphs"
+    assert article.problems == ("body_too_long",)
+
+
+def test_an_article_under_the_cap_is_whole() -> None:
+    article = extract(giant_article(20_000), "https://baothu.vn/tin-a1.html")
+    assert article.problems == ()
+    assert article.body.endswith(".")
+
+
+def test_the_body_is_cut_between_lines_or_at_a_space() -> None:
+    assert bounded_lines(["abc", "def", "ghi"], 7) == (["abc", "def"], True)
+    assert bounded_lines(["abc", "def"], 7) == (["abc", "def"], False)
+    assert bounded_lines(["một hai ba bốn"], 10) == (["một hai"], True)
+    assert bounded_lines(["x" * 20], 10) == (["x" * 10], True)
+    assert bounded_lines([], 10) == ([], False)
+
+
+def test_the_spider_counts_a_body_cut_to_the_cap(spider: NewsSpider) -> None:
+    url = "https://baothu.vn/tin-a1.html"
+    body = giant_article(1_000_000).encode()
+    response = HtmlResponse(url, body=body, encoding="utf-8", request=scrapy.Request(url))
+    [article] = parsed(spider, response)
+    assert isinstance(article, Article) and len(article.body) <= MAX_BODY_CHARS
+    assert errors(spider, "body_too_long") == 1

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from crawler.extraction import fields, noise, tables
 from crawler.extraction.article import Article, Image
 from crawler.extraction.body import main_paragraphs, parse_html
+from crawler.extraction.bounds import BODY_TOO_LONG, bounded_lines
 from crawler.extraction.bylines import (
     credit_line,
     is_name_line,
@@ -63,7 +64,7 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
     hinted = _hinted_texts(tree, hints)
     title, title_at = fields.title(tree, meta, layout)
     title = _first(hinted, "title") or title
-    lines = _text_lines(tree, url, layout, hints, title)
+    lines, too_long = bounded_lines(_text_lines(tree, url, layout, hints, title))
     lead, lines = choose_lead(meta, layout, lines, title, title_at, _first(hinted, "lead"))
     block_authors = [b.text for b in layout.author_blocks]
     block_sources = [b.text for b in layout.source_blocks] + hinted.get("source", [])
@@ -87,7 +88,7 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
         language=fields.language(meta, body or title),
         source=_source(hinted, credited, layout, title_at),
         images=photos,
-        problems=tuple(meta.problems),
+        problems=(*meta.problems, *([BODY_TOO_LONG] if too_long else [])),
     )
 
 

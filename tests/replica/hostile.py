@@ -67,3 +67,16 @@ def huge_robots(size: int, tail: str = "Disallow: /tin-") -> bytes:
         number += 1
     lines.append(tail)
     return ("\n".join(lines) + "\n").encode()
+
+
+def giant_article(size: int, title: str = "Mưa lớn ở Cần Thơ") -> str:
+    """An article page of about `size` bytes: its title, then numbered paragraphs (each
+    different, so no rule takes them for repeated furniture) until the page is that long."""
+    paragraphs: list[str] = []
+    total, number = 0, 0
+    while total < size:
+        text = f"<p>Đoạn {number}: {PARAGRAPHS[number % len(PARAGRAPHS)]}</p>"
+        paragraphs.append(text)
+        total += len(text.encode())
+        number += 1
+    return page(title, f"<article><h1>{title}</h1>" + "".join(paragraphs) + "</article>")
