@@ -15,7 +15,7 @@ from scrapy.utils.test import get_crawler
 from crawler.backtracking import check_backtracking, nested_repeat
 from crawler.discovery import read_feed
 from crawler.extraction import Article, extract
-from crawler.extraction.bounds import MAX_BODY_CHARS, bounded_lines
+from crawler.extraction.bounds import MAX_BODY_CHARS, MAX_PAGE_CHARS, bounded_lines, bounded_page
 from crawler.extraction.metadata import MAX_JSON_LD_DEPTH, too_deep
 from crawler.registry import load_registry
 from crawler.robots import bounded
@@ -197,7 +197,7 @@ def test_no_built_in_article_url_nests_repeats() -> None:
 
 
 def test_a_page_of_megabytes_of_text_gives_its_first_500k_characters() -> None:
-    article = extract(giant_article(1_000_000), "https://baothu.vn/tin-a1.html")
+    article = extract(giant_article(1_500_000), "https://baothu.vn/tin-a1.html")
     assert article.title == "Mưa lớn ở Cần Thơ"
     assert MAX_BODY_CHARS - 200 < len(article.body) <= MAX_BODY_CHARS
     assert article.body.startswith("Đoạn 0: Mưa lớn")
@@ -226,3 +226,14 @@ def test_the_spider_counts_a_body_cut_to_the_cap(spider: NewsSpider) -> None:
     [article] = parsed(spider, response)
     assert isinstance(article, Article) and len(article.body) <= MAX_BODY_CHARS
     assert errors(spider, "body_too_long") == 1
+
+
+def test_a_page_is_parsed_only_up_to_its_first_4m_characters() -> None:
+    page = giant_article(9_000_000)
+    article = extract(page, "https://baothu.vn/tin-a1.html")
+    assert article.title == "Mưa lớn ở Cần Thơ"
+    assert article.problems == ("page_too_large", "body_too_long")
+    assert article.body.startswith("Đoạn 0: Mưa lớn")
+    assert bounded_page(page) == (page[:MAX_PAGE_CHARS], True)
+    assert bounded_page(b"<p>x</p>", 5) == (b"<p>x<", True)
+    assert bounded_page("<p>x</p>") == ("<p>x</p>", False)

@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from crawler.extraction import fields, noise, tables
 from crawler.extraction.article import Article, Image
 from crawler.extraction.body import main_paragraphs, parse_html
-from crawler.extraction.bounds import BODY_TOO_LONG, bounded_lines
+from crawler.extraction.bounds import BODY_TOO_LONG, PAGE_TOO_LARGE, bounded_lines, bounded_page
 from crawler.extraction.bylines import (
     credit_line,
     is_name_line,
@@ -56,6 +56,7 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
     `hints` are the site's registry hints (CSS selectors) where generic rules need help.
     """
     hints = hints or NO_HINTS
+    html, cut = bounded_page(html)
     tree = parse_html(html)
     if tree is None:
         return Article(url=url)
@@ -88,7 +89,11 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
         language=fields.language(meta, body or title),
         source=_source(hinted, credited, layout, title_at),
         images=photos,
-        problems=(*meta.problems, *([BODY_TOO_LONG] if too_long else [])),
+        problems=(
+            *meta.problems,
+            *([PAGE_TOO_LARGE] if cut else []),
+            *([BODY_TOO_LONG] if too_long else []),
+        ),
     )
 
 
