@@ -166,3 +166,57 @@ def test_four_crawls_of_two_papers_at_once_store_each_article_once(
         archive, "SELECT count(*), count(DISTINCT url) FROM http_validators"
     )
     assert validators == urls > 0
+
+
+# Four papers, each crawled once under its claim; alpha and beta share one wire, gamma and delta
+# another, so the pairs write copies of the same stories at the same time.
+PAIRED = (
+    *SITES,
+    SyndicatedSite(articles=ARTICLES, key="gamma", name="Báo Gamma", seed=13, first_id=400_000,
+                   wire=8, syndicated=SYNDICATED, exact=EXACT, crawl_delay=0.1),
+    SyndicatedSite(articles=ARTICLES, key="delta", name="Báo Delta", seed=14, first_id=500_000,
+                   wire=8, syndicated=SYNDICATED, exact=EXACT, crawl_delay=0.1),
+)  # fmt: skip
+
+
+def test_four_claimed_crawls_of_four_papers_sharing_in_pairs(archive: str, tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        servers = [stack.enter_context(ReplicaServer(site)) for site in PAIRED]
+        sites = tmp_path / "sites.toml"
+        sites.write_text(
+            "".join(s.registry_toml(v.base_url) for s, v in zip(PAIRED, servers, strict=True))
+        )
+        processes = {
+            site.key: start_crawl(site.key, sites_file=sites, database_url=archive,
+                                  settings={**SETTINGS, "USER_AGENT": f"tinbao-test ({site.key})"})
+            for site in PAIRED
+        }  # fmt: skip
+        logs = collect(processes, timeout=120)
+        requests = [list(s.requests) for s in servers]
+        bases = [s.base_url for s in servers]
+    for name, log in logs.items():
+        trouble = [line for line in log.splitlines() if TROUBLE.search(line)]
+        assert trouble == [], f"crawl {name}:\n" + "\n".join(trouble[:20])
+    spans = [article_requests(seen, site.key) for site, seen in zip(PAIRED, requests, strict=True)]
+    assert all(spans), "every crawl fetched articles"
+    assert max(min(s) for s in spans) < min(max(s) for s in spans), "all four overlapped"
+    statuses = rows(archive, "SELECT site, status FROM crawl_runs ORDER BY site")
+    assert [site for site, _ in statuses] == sorted(s.key for s in PAIRED)
+    assert all(n == 1 for _, n in rows(archive, "SELECT url, count(*) FROM articles GROUP BY url"))
+    assert rows(archive, "SELECT count(*) FROM articles") == [(4 * ARTICLES - 2 * len(EXACT),)]
+    article_of = dict(rows(archive, "SELECT url, article_id FROM article_urls"))
+    story_of = dict(rows(archive, "SELECT id, story_id FROM articles"))
+    for pair in ((0, 1), (2, 3)):
+        for place in SYNDICATED | EXACT:
+            ours, theirs = (
+                article_of[f"{bases[i]}{PAIRED[i].article_by_id(PAIRED[i].first_id + place).path}"]
+                for i in pair
+            )
+            assert story_of[ours] == story_of[theirs], f"{pair} place {place}: one story"
+            assert (ours == theirs) == (place in EXACT)
+    stories = rows(archive, "SELECT count(*) FROM stories")
+    assert stories == [(4 * ARTICLES - 2 * len(EXACT) - 2 * len(SYNDICATED),)]
+    [(validators, urls)] = rows(
+        archive, "SELECT count(*), count(DISTINCT url) FROM http_validators"
+    )
+    assert validators == urls > 0
