@@ -10,6 +10,7 @@ from sqlalchemy import Index, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, UTCDateTime
+from storage.upsert import insert_or_update
 
 
 class IgnoredUrl(Base):
@@ -26,14 +27,11 @@ class IgnoredUrl(Base):
 
 
 def remember_ignored(session: Session, site: str, url: str, reason: str, *, now: datetime) -> None:
-    """Note (or refresh) why `url` holds no article; the caller commits."""
-    row = session.scalar(select(IgnoredUrl).where(IgnoredUrl.url == url))
-    if row is None:
-        session.add(
-            IgnoredUrl(site=site, url=url, reason=reason, first_seen_at=now, last_seen_at=now)
-        )
-    else:
-        row.reason, row.last_seen_at = reason, now
+    """Note (or refresh) why `url` holds no article; the caller commits. One upsert: two crawls
+    meeting the page at once (a crawl and a refresh of its site) both note it."""
+    row = {"site": site, "url": url, "reason": reason, "first_seen_at": now, "last_seen_at": now}
+    insert_or_update(session, IgnoredUrl.__table__, row, key=["url"],  # type: ignore[arg-type]
+                     update_only=["reason", "last_seen_at"])  # fmt: skip
 
 
 def ignored_urls(session: Session, site: str) -> set[str]:

@@ -1,12 +1,14 @@
-"""INSERT ... ON CONFLICT DO NOTHING on every backend: the one way rows that must stay unique
-(articles by URL and text, article URLs, frontier entries) are written, race-free across
-processes."""
+"""INSERT ... ON CONFLICT on every backend: the one way rows that must stay unique (articles by
+URL and text, article URLs, frontier entries, HTTP validators, ignored URLs) are written,
+race-free across processes. Never "read, then insert": two crawls reading at once both find
+nothing, and the second insert fails on the unique key."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,3 +29,32 @@ def insert_ignoring_conflicts(session: Session, table: Table, row: dict[str, Any
     except IntegrityError:
         return False
     return True
+
+
+def insert_or_update(
+    session: Session,
+    table: Table,
+    row: dict[str, Any],
+    *,
+    key: Sequence[str],
+    update_only: Sequence[str] | None = None,
+) -> None:
+    """INSERT `row`, or when a row with its `key` (a unique key's columns) exists, set that
+    one's other columns (or only those of `update_only`) to `row`'s: a second writer waits for
+    the first and replaces its values instead of failing on the key."""
+    changed = [n for n in row if n not in key] if update_only is None else list(update_only)
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        module = sqlite if dialect == "sqlite" else postgresql
+        statement = module.insert(table).values(row)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c[name] for name in key],
+                set_={name: statement.excluded[name] for name in changed},
+            )
+        )
+        return
+    match = [table.c[name] == row[name] for name in key]
+    values = {name: row[name] for name in changed}
+    if not session.execute(update(table).where(*match).values(values)).rowcount:  # type: ignore[attr-defined]
+        session.execute(insert(table).values(row))

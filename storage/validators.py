@@ -4,8 +4,9 @@ Feeds, sitemaps and listing pages change rarely between two crawls; asking with
 If-None-Match / If-Modified-Since lets the server answer 304 and end that branch at once.
 
 Two crawls may store validators of the same URL at once (a crawl and a backfill, two sites
-sharing a feed), so a row is written with one upsert, never "read, then insert": the second
-writer waits for the first and replaces its values instead of failing on the primary key.
+sharing a feed), so a row is written with one upsert (storage/upsert.py), never "read, then
+insert": the second writer waits for the first and replaces its values instead of failing on
+the primary key.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import String, Text, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base, UTCDateTime
+from storage.upsert import insert_or_update
 
 
 class HttpValidator(Base):
@@ -56,25 +57,11 @@ def store_validators(
     session: Session, validators: Mapping[str, Validators], *, now: datetime
 ) -> None:
     """Remember validators (replacing older ones); the caller commits."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("sqlite", "postgresql"):
-        for url, value in validators.items():
-            merged = HttpValidator(url=url, etag=value.etag, last_modified=value.last_modified)
-            merged.stored_at = now
-            session.merge(merged)
-        return
-    module = sqlite if dialect == "sqlite" else postgresql
     table = HttpValidator.__table__
     for url, value in sorted(validators.items()):  # one order everywhere: no lock cycles
         row = {"url": url, "etag": value.etag, "last_modified": value.last_modified,
                "stored_at": now}  # fmt: skip
-        statement = module.insert(table).values(row)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[table.c.url],
-                set_={name: statement.excluded[name] for name in row if name != "url"},
-            )
-        )
+        insert_or_update(session, table, row, key=["url"])  # type: ignore[arg-type]
 
 
 def forget_validators(session: Session, urls: Iterable[str]) -> None:

@@ -7,21 +7,25 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
 
 from storage import (
     HttpValidator,
+    IgnoredUrl,
     Validators,
     head_revision,
     make_engine,
     make_sessionmaker,
     open_archive,
+    remember_ignored,
     schema,
     start_run,
     store_validators,
@@ -129,23 +133,24 @@ def lock_waiters(engine: Engine) -> int:
         )
 
 
-@pytest.mark.postgres
-def test_two_crawls_storing_one_urls_validators_do_not_collide(empty_postgres_url: str) -> None:
-    engine = open_archive(empty_postgres_url)
-    feed = "https://baocantho.com.vn/rss/home.rss"
+Write = Callable[[Session, str], None]
+
+
+def collide(engine: Engine, first_write: Write, second_write: Write) -> list[BaseException]:
+    """Two crawls writing the same row: the first has written (not committed) when the second
+    writes its own, which waits for the first's commit; what the second one raised."""
     sessions = make_sessionmaker(engine)
     errors: list[BaseException] = []
 
     def other_crawl() -> None:
         try:
             with sessions.begin() as session:
-                store_validators(session, {feed: Validators(etag='"b"')}, now=T)
+                second_write(session, "second")
         except BaseException as exc:
             errors.append(exc)
 
     with sessions() as first:
-        # The first crawl has written (not yet committed) when the second one stores its own.
-        store_validators(first, {feed: Validators(etag='"a"')}, now=T)
+        first_write(first, "first")
         first.flush()
         second = threading.Thread(target=other_crawl)
         second.start()
@@ -154,8 +159,35 @@ def test_two_crawls_storing_one_urls_validators_do_not_collide(empty_postgres_ur
             time.sleep(0.02)
         first.commit()
     second.join(timeout=30)
-    assert errors == []
-    with sessions() as session:
+    return errors
+
+
+@pytest.mark.postgres
+def test_two_crawls_storing_one_urls_validators_do_not_collide(empty_postgres_url: str) -> None:
+    engine = open_archive(empty_postgres_url)
+    feed = "https://baocantho.com.vn/rss/home.rss"
+
+    def store(session: Session, crawl: str) -> None:
+        store_validators(session, {feed: Validators(etag=f'"{crawl}"')}, now=T)
+
+    assert collide(engine, store, store) == []
+    with make_sessionmaker(engine)() as session:
         row = session.get(HttpValidator, feed)
-        assert row is not None and row.etag == '"b"', "the later crawl's validators win"
+        assert row is not None and row.etag == '"second"', "the later crawl's validators win"
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_two_crawls_ignoring_one_url_do_not_collide(empty_postgres_url: str) -> None:
+    """Two crawls of a site meeting its robots-forbidden article at once both note it."""
+    engine = open_archive(empty_postgres_url)
+    page = "https://baocantho.com.vn/private/bai-a1.html"
+
+    def ignore(session: Session, crawl: str) -> None:
+        remember_ignored(session, "baocantho", page, f"robots {crawl}", now=T)
+
+    assert collide(engine, ignore, ignore) == []
+    with make_sessionmaker(engine)() as session:
+        rows = session.scalars(select(IgnoredUrl)).all()
+        assert [(r.url, r.reason) for r in rows] == [(page, "robots second")]
     engine.dispose()
