@@ -90,6 +90,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RecordUnservedPages": 600,
 }
 DOWNLOADER_MIDDLEWARES = {
+    # a robots.txt may be larger than DOWNLOAD_MAXSIZE: refused, Scrapy would obey no rules
+    "crawler.robots.RobotsDownloadSize": 90,
     # after robots.txt (100): wait for the host's Crawl-delay and any pause before a request
     "crawler.middlewares.HostPacing": 120,
     # Scrapy's retry (550) replaced by one that honours Retry-After and backs off

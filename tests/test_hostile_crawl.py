@@ -16,9 +16,11 @@ from tests.replica import ReplicaServer, ReplicaSite, run_crawl
 pytestmark = pytest.mark.e2e
 
 
-def test_every_hostile_page_at_once(tmp_path: Path) -> None:
+# 11 MB: over the 10 MiB download limit, which made Scrapy crawl as if there were no robots.txt
+@pytest.mark.parametrize("robots_mb", [9, 11])
+def test_every_hostile_page_at_once(tmp_path: Path, robots_mb: int) -> None:
     site = ReplicaSite(articles=20, per_page=20)
-    hostile = HostileSite(site, feed_distinct=10, robots_mb=9)
+    hostile = HostileSite(site, feed_distinct=10, robots_mb=robots_mb)
     database = tmp_path / "hostile.db"
     with ReplicaServer(hostile) as server:
         base = server.base_url
@@ -36,4 +38,5 @@ def test_every_hostile_page_at_once(tmp_path: Path) -> None:
     assert requests.count(GIANT) == 1 and requests.count(DEEP) == 1
     assert sum(path.startswith("/sitemap-") for path in requests) <= 5
     for kind in ("too_large", "json_ld_too_deep", "sitemap_too_deep", "robots_too_large"):
-        assert stats.get(f"tinbao/errors/{kind}") == 1, kind
+        assert stats.get(f"tinbao/errors/{kind}") == 1, kind  # too_large: the giant page
+    assert "/robots.txt" in requests and "ERROR" not in result.log
