@@ -61,14 +61,22 @@ class Crawled:
     bases: list[str]  # per site: its server's base URL
 
 
+def serve(
+    stack: ExitStack, papers: tuple[SyndicatedSite, ...], tmp_path: Path
+) -> tuple[list[ReplicaServer[SyndicatedSite]], Path]:
+    """A replica server for each paper (closed with `stack`) and the registry file naming them."""
+    servers = [stack.enter_context(ReplicaServer(site)) for site in papers]
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        "".join(s.registry_toml(v.base_url) for s, v in zip(papers, servers, strict=True))
+    )
+    return servers, sites
+
+
 def crawl_all_at_once(archive: str, tmp_path: Path) -> Crawled:
     """Serve both papers and run the four crawls at once, to their end."""
     with ExitStack() as stack:
-        servers = [stack.enter_context(ReplicaServer(site)) for site in SITES]
-        sites = tmp_path / "sites.toml"
-        sites.write_text(
-            "".join(s.registry_toml(v.base_url) for s, v in zip(SITES, servers, strict=True))
-        )
+        servers, sites = serve(stack, SITES, tmp_path)
         processes: dict[str, subprocess.Popen[bytes]] = {}
         for site in SITES:
             for number, refresh in ((1, False), (2, True)):
@@ -181,11 +189,7 @@ PAIRED = (
 
 def test_four_claimed_crawls_of_four_papers_sharing_in_pairs(archive: str, tmp_path: Path) -> None:
     with ExitStack() as stack:
-        servers = [stack.enter_context(ReplicaServer(site)) for site in PAIRED]
-        sites = tmp_path / "sites.toml"
-        sites.write_text(
-            "".join(s.registry_toml(v.base_url) for s, v in zip(PAIRED, servers, strict=True))
-        )
+        servers, sites = serve(stack, PAIRED, tmp_path)
         processes = {
             site.key: start_crawl(site.key, sites_file=sites, database_url=archive,
                                   settings={**SETTINGS, "USER_AGENT": f"tinbao-test ({site.key})"})
