@@ -22,11 +22,14 @@ The corpus is $TINBAO_CORPUS (default ../shared/corpus); PostgreSQL runs in a ne
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -43,6 +46,7 @@ from tests.replica.crawl import start_crawl
 from tests.replica.real import RealPagesSite, article_path
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1/test"
+PUBLIC = "http://baotrangthat.vn"  # the replica's host name, reached through http_proxy
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
 _PROBLEM = re.compile(r"\] (WARNING|ERROR|CRITICAL): ")
 
@@ -88,10 +92,10 @@ class Crawl:
 
 
 def run(site: RealPagesSite, sites_file: Path, database_url: str, backend: str,
-        settings: dict[str, str], timeout: float) -> Crawl:  # fmt: skip
+        settings: dict[str, str], timeout: float, proxy: str) -> Crawl:  # fmt: skip
     started = time.perf_counter()
     process = start_crawl(site.key, sites_file=sites_file, database_url=database_url,
-                          settings=settings)  # fmt: skip
+                          settings=settings, env={"http_proxy": proxy})  # fmt: skip
     chunks: list[bytes] = []
     reader = threading.Thread(target=lambda: chunks.extend(iter(process.stdout.readline, b"")))  # type: ignore[union-attr]
     reader.start()
@@ -165,6 +169,51 @@ def archive(backend: str, workdir: Path, number: int, postgres: str) -> Iterator
         engine.dispose()
 
 
+@dataclass
+class NewsPleaseRun:
+    urls: int
+    articles: int
+    seconds: float  # NewsPlease.from_urls, start to end (interpreter start not included)
+    fetch_seconds: float
+    cpu: float  # its process and its pool's, user+sys
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds
+
+
+def news_please(python: str, urls_file: Path, proxy: str) -> NewsPleaseRun:
+    """bench/newsplease_run.py under `python`, every request through the replica as a proxy."""
+    environment = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    environment.update({"http_proxy": proxy, "https_proxy": proxy, "HTTP_PROXY": proxy,
+                        "HTTPS_PROXY": proxy, "PYTHONWARNINGS": "ignore"})  # fmt: skip
+    script = Path(__file__).with_name("newsplease_run.py")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([python, str(script), str(urls_file)], env=environment,
+                          capture_output=True, text=True)  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"news-please failed ({done.returncode}): {done.stderr[-3000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return NewsPleaseRun(figures["urls"], figures["articles"], figures["seconds"],
+                         figures["fetch_seconds"], cpu)  # fmt: skip
+
+
+def summarise_news_please(
+    others: list[NewsPleaseRun], results: dict[str, list[tuple[float, float, Crawl]]]
+) -> None:
+    rates = [o.rate for o in others]
+    print(f"news-please: {statistics.median(rates):.1f} articles/s (range {min(rates):.1f}-"
+          f"{max(rates):.1f}; fetch all, then extract on every core, store nothing)")  # fmt: skip
+    for backend, runs in results.items():
+        ratios = [c.articles / c.wall / o.rate for (_, _, c), o in zip(runs, others, strict=False)]
+        if ratios:
+            low, high = min(ratios), max(ratios)
+            print(f"tinbao ({backend}, stored, wall incl. start-up) / news-please, same round: "
+                  f"{statistics.median(ratios):.2f} (range {low:.2f}-{high:.2f})")  # fmt: skip
+
+
 def show(crawl: Crawl, limit: float, expected: int) -> None:
     per_wall = crawl.articles / crawl.wall
     per_crawl = crawl.articles / max(crawl.elapsed, 1e-9)
@@ -194,22 +243,29 @@ def main() -> None:
     parser.add_argument("--settings", action="append", default=[], metavar="K=V")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--news-please",
+        metavar="PYTHON",
+        help="the python of a virtualenv with news-please: run it on the same site each round",
+    )
     options = parser.parse_args()
     settings = parse_settings(options.settings)
     backends = [b.strip() for b in options.backends.split(",") if b.strip()]
-    site = RealPagesSite(corpus_pages(), articles=options.articles)
+    site = RealPagesSite(corpus_pages(), articles=options.articles, public_url=PUBLIC)
     sizes = [len(site.body(n)) for n in range(site.articles)]
     print(f"site: {site.articles} articles from {len(site.pages)} real pages, "
           f"{statistics.mean(sizes) / 1024:.0f} KB mean; cores {cores()}; settings {settings}; "
           f"load average {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
-    base = "http://127.0.0.1"
-    sample = [(site.body(n).decode(), f"{base}{article_path(n)}") for n in range(options.sample)]
+    sample = [(site.body(n).decode(), f"{PUBLIC}{article_path(n)}") for n in range(options.sample)]
     workdir = Path(tempfile.mkdtemp(prefix="realbench-crawl-"))
     results: dict[str, list[tuple[float, float, Crawl]]] = {b: [] for b in backends}
+    others: list[NewsPleaseRun] = []
     try:
         with ReplicaServer(site) as server:
             sites_file = workdir / "sites.toml"
-            sites_file.write_text(site.registry_toml(server.base_url), "utf-8")
+            sites_file.write_text(site.registry_toml(PUBLIC), "utf-8")
+            urls_file = workdir / "urls.txt"
+            urls_file.write_text("\n".join(site.urls(PUBLIC)), "utf-8")
             number = 0
             for round_ in range(options.repeat):
                 for backend in backends:
@@ -221,11 +277,21 @@ def main() -> None:
                           f"{tinbao_rate:.1f} pages/s ({bare_rate / tinbao_rate:.2f}x bare's "
                           f"time); load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
                     with archive(backend, workdir, number, options.postgres_url) as url:
-                        crawl = run(site, sites_file, url, backend, settings, options.timeout)
+                        crawl = run(site, sites_file, url, backend, settings, options.timeout,
+                                    server.base_url)  # fmt: skip
                     (workdir / f"crawl-{number}.log").write_text(crawl.log, "utf-8")
                     show(crawl, limit, site.articles)
                     results[backend].append((crawl.articles / crawl.wall / limit, limit, crawl))
+                if options.news_please:
+                    other = news_please(options.news_please, urls_file, server.base_url)
+                    print(f"  news-please {other.articles} of {other.urls} articles in "
+                          f"{other.seconds:.1f} s ({other.fetch_seconds:.1f} s downloading): "
+                          f"{other.rate:.1f}/s; CPU/wall {other.cpu / other.seconds:.2f}; load "
+                          f"{os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+                    others.append(other)
         summarise(results)
+        if others:
+            summarise_news_please(others, results)
     finally:
         if options.keep:
             print(f"kept: {workdir}")

@@ -12,6 +12,10 @@ The site is what the generic spider needs to find every article: robots.txt nami
 a sitemap index with one urlset per 500 articles, a feed of the newest 20, a home page; articles
 at `/tin-so-<n>-a<n>.html` (the registry entry's `article_url` matches `-a\\d+\\.html$`). Pages are
 built when the site is made, so serving one costs a dictionary look-up, not the benchmark's CPU.
+
+With `public_url` the server is its own HTTP proxy: a crawler given `http_proxy` = the server
+reaches the site under a real-looking host name, and any other host it asks for (a page's
+images on a CDN) gets a 404 from 127.0.0.1, so nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ class RealPagesSite:
     articles: int = 600
     key: str = "realbench"
     name: str = "Báo Trang Thật"
+    # the site's address in its links, when it is reached as a proxy ("http://host"): then the
+    # server takes absolute-form requests (GET http://host/path) and answers other hosts 404
+    public_url: str = ""
     _bodies: dict[str, bytes] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +97,12 @@ class RealPagesSite:
         )
 
     def respond(self, target: str, base_url: str) -> Reply:
+        if self.public_url:
+            base_url = self.public_url
+            if target.startswith(("http://", "https://")):
+                if not target.startswith(self.public_url + "/"):
+                    return Reply(404, b"not this site", {})
+                target = target.removeprefix(self.public_url)
         path = target.split("?", 1)[0]
         body = self._bodies.get(path)
         if body is not None:
