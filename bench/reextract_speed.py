@@ -29,7 +29,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from bench.crawl_real import bare, cores, rate
+from bench.crawl_real import bare, cores, timed
 from bench.import_speed import SITES, corpus_pages
 from bench.process_tree import TreeSampler
 from tests.replica.real import vary
@@ -118,7 +118,7 @@ def main() -> None:
     kinds = [options.workers] + ([0] if options.inline else [])
     for run in range(options.repeat):
         for workers in kinds:
-            bare_rate = rate(bare, sample)
+            bare_rate, bare_cpu = timed(bare, sample)
             limit = cores() * bare_rate
             load = os.getloadavg()[0]
             measured = reextract(folder, workers)
@@ -131,6 +131,9 @@ def main() -> None:
                   f"{float(measured['main_cpu']):.1f} s, workers "
                   f"{float(measured['workers_cpu']):.1f} s); peak RSS {measured['rss_mb']:.0f} "
                   f"MB; load {load:.2f}; {measured['summary']}", flush=True)  # fmt: skip
+            per_page = float(measured["cpu"]) / options.pages
+            print(f"  CPU a page {1000 * per_page:.1f} ms against bare's {1000 * bare_cpu:.1f}: "
+                  f"on every core to itself, {bare_cpu / per_page:.2f} of the limit")  # fmt: skip
             if workers == options.workers:
                 rates.append(pages_per_second)
                 fractions.append(pages_per_second / limit)
