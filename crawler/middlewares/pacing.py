@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.ending import ENDING, crawl_ending
+from crawler.ending import DROPPED, ENDING, crawl_ending
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ class HostPacing:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ending.wait(), start - now)
         if ending.is_set():
+            request.meta[DROPPED] = True
             raise IgnoreRequest(ENDING)
 
     def _ending(self) -> asyncio.Event:
