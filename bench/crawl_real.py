@@ -57,10 +57,19 @@ def cores() -> int:
 
 def rate(extract: Callable[[str, str], object], bodies: list[tuple[str, str]]) -> float:
     """Pages/s of `extract(html, url)` over `bodies` in this process."""
-    started = time.perf_counter()
+    return timed(extract, bodies)[0]
+
+
+def timed(
+    extract: Callable[[str, str], object], bodies: list[tuple[str, str]]
+) -> tuple[float, float]:
+    """(pages/s, CPU seconds a page) of `extract(html, url)` over `bodies` in this process. On
+    a shared machine the wall rate follows the load; the CPU a page much less."""
+    started, cpu = time.perf_counter(), time.process_time()
     for html, url in bodies:
         extract(html, url)
-    return len(bodies) / (time.perf_counter() - started)
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    return len(bodies) / wall, used / len(bodies)
 
 
 def bare(html: str, url: str) -> object:
@@ -214,9 +223,10 @@ def summarise_news_please(
                   f"{statistics.median(ratios):.2f} (range {low:.2f}-{high:.2f})")  # fmt: skip
 
 
-def show(crawl: Crawl, limit: float, expected: int) -> None:
+def show(crawl: Crawl, limit: float, expected: int, bare_cpu: float) -> None:
     per_wall = crawl.articles / crawl.wall
     per_crawl = crawl.articles / max(crawl.elapsed, 1e-9)
+    per_article = crawl.cpu / max(crawl.articles, 1)
     print(
         f"  {crawl.backend:10} exit {crawl.returncode}, {crawl.articles} articles in "
         f"{crawl.wall:.1f} s wall ({crawl.elapsed:.1f} s crawling): {per_wall:.1f}/s "
@@ -224,6 +234,14 @@ def show(crawl: Crawl, limit: float, expected: int) -> None:
         f"{per_crawl / limit:.2f} while crawling); CPU/wall {crawl.cpu / crawl.wall:.2f} "
         f"(crawl process {crawl.main_cpu:.1f} s, workers {crawl.workers_cpu:.1f} s); "
         f"peak RSS {crawl.peak_rss_mb:.0f} MB over {crawl.processes} processes",
+        flush=True,
+    )
+    print(
+        f"  {'':10} CPU an article {1000 * per_article:.1f} ms (crawl process "
+        f"{1000 * crawl.main_cpu / max(crawl.articles, 1):.1f}, workers "
+        f"{1000 * crawl.workers_cpu / max(crawl.articles, 1):.1f}) against bare's "
+        f"{1000 * bare_cpu:.1f} ms a page: on every core to itself the crawl would reach "
+        f"{bare_cpu / per_article:.2f} of the limit",
         flush=True,
     )
     if crawl.articles != expected or crawl.returncode != 0:
@@ -270,17 +288,21 @@ def main() -> None:
             for round_ in range(options.repeat):
                 for backend in backends:
                     number += 1
-                    bare_rate, tinbao_rate = rate(bare, sample), rate(tinbao, sample)
+                    (bare_rate, bare_cpu), (tinbao_rate, tinbao_cpu) = (
+                        timed(bare, sample),
+                        timed(tinbao, sample),
+                    )
                     limit = cores() * bare_rate
                     print(f"run {round_ + 1} {backend}: bare trafilatura {bare_rate:.1f} pages/s "
-                          f"x {cores()} = limit {limit:.1f}/s; tinbao extract() "
-                          f"{tinbao_rate:.1f} pages/s ({bare_rate / tinbao_rate:.2f}x bare's "
-                          f"time); load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+                          f"x {cores()} = limit {limit:.1f}/s ({1000 * bare_cpu:.1f} ms CPU a "
+                          f"page); tinbao extract() {tinbao_rate:.1f} pages/s "
+                          f"({1000 * tinbao_cpu:.1f} ms CPU, {tinbao_cpu / bare_cpu:.2f}x bare); "
+                          f"load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
                     with archive(backend, workdir, number, options.postgres_url) as url:
                         crawl = run(site, sites_file, url, backend, settings, options.timeout,
                                     server.base_url)  # fmt: skip
                     (workdir / f"crawl-{number}.log").write_text(crawl.log, "utf-8")
-                    show(crawl, limit, site.articles)
+                    show(crawl, limit, site.articles, bare_cpu)
                     results[backend].append((crawl.articles / crawl.wall / limit, limit, crawl))
                 if options.news_please:
                     other = news_please(options.news_please, urls_file, server.base_url)
