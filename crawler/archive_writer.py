@@ -2,19 +2,18 @@
 pipeline hands it, in small batched transactions, so that the reactor never waits on the
 archive and a commit is paid once per batch instead of once per article.
 
-A batch is committed after `batch` articles or `interval` seconds from its first one,
-whichever comes first; each article is saved in a SAVEPOINT of its own, so one that hits a
-bug (an IntegrityError, ...) is dropped with its traceback and the others of its batch are
-stored. An article's future is resolved only once its batch has COMMITTED: whatever the crawl
-reports stored (stats, log, the item passed on) is in the archive, also after a kill -9.
-When the batch's transaction fails (the archive refuses the commit, the server is gone),
-every article of the batch fails with that error. With `batch=1` every article is its own
-transaction, as before the writer.
+A batch is written and committed once it holds `batch` articles or `interval` seconds have
+passed since its first one, whichever comes first; each article is saved in a SAVEPOINT of
+its own, so one that hits a bug (an IntegrityError, ...) is dropped with its traceback and the
+others of its batch are stored. An article's future is resolved only once its batch has
+COMMITTED: whatever the crawl reports stored (stats, log, the item passed on) is in the
+archive, also after a kill -9. When the batch's transaction fails (the archive refuses the
+commit, the server is gone), every article of the batch fails with that error. With
+`batch=1` every article is its own transaction, as before the writer.
 """
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 import time
@@ -29,7 +28,6 @@ from sqlalchemy.orm import Session
 from crawler.archive_writes import refusal
 from storage import make_sessionmaker
 
-logger = logging.getLogger(__name__)
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
@@ -77,45 +75,51 @@ class ArchiveWriter(Generic[Item, Outcome]):
 
     def _run(self) -> None:
         while not self._stopping and (first := self._queue.get()) is not None:
-            self._write_batch(first)
+            self._write_batch(self._gather(first))
 
-    def _write_batch(self, first: _Save[Item, Outcome]) -> None:
-        """Save `first` and what arrives until the batch is full or its time is up, commit,
-        then resolve the futures."""
+    def _gather(self, first: _Save[Item, Outcome]) -> list[_Save[Item, Outcome]]:
+        """`first` and what arrives after it until the batch is full or its time is up (or
+        the writer is told to stop). No transaction is open meanwhile: on SQLite the write
+        lock is held only while the batch is written, so the crawl's other writes (HTTP
+        validators, its run's row) wait for a few milliseconds, not for a whole interval."""
         deadline = time.monotonic() + self.interval
+        batch = [first]
+        while len(batch) < self.batch:
+            remaining = deadline - time.monotonic()
+            try:
+                save = (
+                    self._queue.get(timeout=remaining)
+                    if remaining > 0
+                    else self._queue.get_nowait()
+                )
+            except queue.Empty:
+                break
+            if save is None:
+                self._stopping = True
+                break
+            batch.append(save)
+        return batch
+
+    def _write_batch(self, batch: list[_Save[Item, Outcome]]) -> None:
+        """Save each item of `batch` in one transaction, commit, then resolve the futures."""
         saved: list[tuple[_Save[Item, Outcome], Outcome]] = []
-        taken = 0
-        current: _Save[Item, Outcome] | None = first
         session = self._sessions()
         try:
             with session.begin():
-                while current is not None:
-                    taken += 1
-                    outcome = self._save_one(session, current)
+                for save in batch:
+                    outcome = self._save_one(session, save)
                     if outcome is not None:
-                        saved.append((current, outcome))
-                    current = self._next(deadline) if taken < self.batch else None
+                        saved.append((save, outcome))
         except Exception as error:  # the batch's transaction failed: nothing of it is stored
-            for save in [s for s, _ in saved] + ([current] if current is not None else []):
-                save.future.set_exception(error)
+            for save in batch:
+                if not save.future.done():
+                    save.future.set_exception(error)
             return
         finally:
             session.close()
         self.commits += 1
         for save, outcome in saved:
             save.future.set_result(outcome)
-
-    def _next(self, deadline: float) -> _Save[Item, Outcome] | None:
-        """The next item if one arrives before `deadline`; None when none does, or when the
-        writer is told to stop (then `_stopping`)."""
-        remaining = deadline - time.monotonic()
-        try:
-            save = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
-        except queue.Empty:
-            return None
-        if save is None:
-            self._stopping = True
-        return save
 
     def _save_one(self, session: Session, save: _Save[Item, Outcome]) -> Outcome | None:
         """Save one item in a savepoint; a bug of its own fails its future only, the archive

@@ -66,21 +66,23 @@ def test_articles_are_committed_in_batches_and_their_futures_wait_for_the_commit
 
 
 def test_nothing_is_reported_saved_before_its_batch_commits(batch_engine: Engine) -> None:
-    third_saved = threading.Event()
+    third_saved, go_on = threading.Event(), threading.Event()
 
-    def save_and_tell(session: Session, item: Record) -> SaveOutcome:
+    def save_and_wait(session: Session, item: Record) -> SaveOutcome:
         outcome = save(session, item)
-        if "bai-2-" in item.url:
+        if "bai-2-" in item.url:  # the batch's last: its transaction is still open
             third_saved.set()
+            assert go_on.wait(timeout=60)
         return outcome
 
     writer: ArchiveWriter[Record, SaveOutcome] = ArchiveWriter(
-        batch_engine, save_and_tell, batch=4, interval=3600
+        batch_engine, save_and_wait, batch=3, interval=3600
     )
     futures = [writer.submit(record(n)) for n in range(3)]
     assert third_saved.wait(timeout=60)
     assert not [f for f in futures if f.done()]  # saved in the open transaction: not yet stored
     assert stored_urls(batch_engine) == set()
+    go_on.set()
     writer.close()
     assert [f.result(timeout=0) for f in futures] == [SaveOutcome.NEW] * 3
     assert len(stored_urls(batch_engine)) == 3

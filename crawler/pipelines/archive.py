@@ -53,6 +53,8 @@ class ArchiveArticles:
         if self.writer is not None:
             self.writer.close()
             self.writer.engine.dispose()
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("tinbao/archive/commits", self.writer.commits)
 
     async def process_item(self, item: object) -> object:
         if not isinstance(item, Article):
