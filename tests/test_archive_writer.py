@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from crawler.archive_writer import ArchiveWriter
 from storage import (
     Article,
     ArticleUrl,
+    HttpValidator,
     SaveOutcome,
     create_schema,
     make_batch_engine,
@@ -131,4 +132,43 @@ def test_the_same_article_twice_in_one_batch_is_new_then_unchanged(batch_engine:
     futures = [writer.submit(record(1)), writer.submit(record(1))]
     writer.close()
     assert [f.result(timeout=0) for f in futures] == [SaveOutcome.NEW, SaveOutcome.UNCHANGED]
+    batch_engine.dispose()
+
+
+def test_the_crawls_other_writes_wait_for_a_batch_and_then_succeed(batch_engine: Engine) -> None:
+    batch_open, go_on = threading.Event(), threading.Event()
+
+    def save_and_wait(session: Session, item: Record) -> SaveOutcome:
+        outcome = save(session, item)
+        batch_open.set()
+        assert go_on.wait(timeout=60)
+        return outcome
+
+    writer: ArchiveWriter[Record, SaveOutcome] = ArchiveWriter(
+        batch_engine, save_and_wait, batch=1, interval=0
+    )
+    future = writer.submit(record(1))
+    assert batch_open.wait(timeout=60)  # the writer holds SQLite's write lock now
+    other = make_engine(batch_engine.url.render_as_string(hide_password=False))
+    done: list[object] = []
+
+    def validator_write() -> None:  # as the reactor's HTTP validators or crawl_runs row would
+        try:
+            with other.begin() as connection:
+                connection.execute(insert(HttpValidator).values(
+                    url="https://baocantho.com.vn/rss", etag='"1"', stored_at=T0))  # fmt: skip
+            done.append("written")
+        except Exception as error:  # a failure, not a wait, would be the bug
+            done.append(error)
+
+    writing = threading.Thread(target=validator_write)
+    writing.start()
+    writing.join(timeout=0.5)
+    assert done == []  # it waits for the lock (busy_timeout) rather than failing
+    go_on.set()
+    writing.join(timeout=60)
+    writer.close()
+    assert done == ["written"]
+    assert future.result(timeout=0) is SaveOutcome.NEW
+    other.dispose()
     batch_engine.dispose()
