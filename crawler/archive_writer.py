@@ -64,7 +64,10 @@ class ArchiveWriter(Generic[Item, Outcome]):
     def submit(self, item: Item) -> Future[Outcome]:
         """Queue `item`; its future gives the save's outcome once it is committed."""
         save: _Save[Item, Outcome] = _Save(item)
-        self._queue.put(save)
+        if not self._thread.is_alive():
+            save.future.set_exception(RuntimeError("the archive writer has stopped"))
+        else:
+            self._queue.put(save)
         return save.future
 
     def close(self) -> None:
@@ -74,8 +77,19 @@ class ArchiveWriter(Generic[Item, Outcome]):
             self._thread.join()
 
     def _run(self) -> None:
-        while not self._stopping and (first := self._queue.get()) is not None:
-            self._write_batch(self._gather(first))
+        try:
+            while not self._stopping and (first := self._queue.get()) is not None:
+                self._write_batch(self._gather(first))
+        except BaseException as error:  # never leave a save waiting for a thread that is gone
+            self._stopping = True
+            while True:
+                try:
+                    save = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if save is not None and not save.future.done():
+                    save.future.set_exception(error)
+            raise
 
     def _gather(self, first: _Save[Item, Outcome]) -> list[_Save[Item, Outcome]]:
         """`first` and what arrives after it until the batch is full or its time is up (or
@@ -110,10 +124,12 @@ class ArchiveWriter(Generic[Item, Outcome]):
                     outcome = self._save_one(session, save)
                     if outcome is not None:
                         saved.append((save, outcome))
-        except Exception as error:  # the batch's transaction failed: nothing of it is stored
+        except BaseException as error:  # the batch's transaction failed: nothing of it is stored
             for save in batch:
                 if not save.future.done():
                     save.future.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
             return
         finally:
             session.close()

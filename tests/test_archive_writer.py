@@ -172,3 +172,28 @@ def test_the_crawls_other_writes_wait_for_a_batch_and_then_succeed(batch_engine:
     assert future.result(timeout=0) is SaveOutcome.NEW
     other.dispose()
     batch_engine.dispose()
+
+
+class Crash(BaseException):
+    """What no save should raise: the writer's thread ends with it."""
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_whose_thread_dies_leaves_no_save_waiting(batch_engine: Engine) -> None:
+    all_submitted = threading.Event()
+
+    def crash(session: Session, item: Record) -> SaveOutcome:
+        assert all_submitted.wait(timeout=60)
+        raise Crash
+
+    writer: ArchiveWriter[Record, SaveOutcome] = ArchiveWriter(
+        batch_engine, crash, batch=2, interval=3600
+    )
+    futures = [writer.submit(record(n)) for n in range(5)]
+    all_submitted.set()
+    for future in futures:  # the batch's and the queued ones alike
+        assert isinstance(future.exception(timeout=60), Crash)
+    writer.close()
+    with pytest.raises(RuntimeError, match="has stopped"):
+        writer.submit(record(9)).result(timeout=0)
+    batch_engine.dispose()
