@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from storage.hashing import content_hash
 from storage.models import Article, ArticleUrl
 from storage.revisions import TEXT_COLUMNS, keep_revision
-from storage.stories import STORY_COLUMNS, assign_story, earlier, note_publication, reindex
+from storage.stories import (
+    STORY_COLUMNS,
+    assign_story,
+    earlier,
+    lock_stories,
+    note_publication,
+    reindex,
+)
 from storage.upsert import insert_new, insert_rows_ignoring_conflicts
 
 
@@ -132,6 +139,7 @@ def save_article(
     row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
     # Insert first: most saves are of new articles, one statement; only when the URL or the
     # text is stored already (an earlier crawl, or another process in between) look it up.
+    lock_stories(session)
     inserted = insert_new(session, Article, row)
     if inserted is not None:
         assign_story(session, inserted)
