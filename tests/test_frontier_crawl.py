@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -113,8 +114,8 @@ def test_two_processes_split_one_backfill_politely(tmp_path: Path, frontier: Red
 
 def in_hand(frontier: RedisFrontier, node: str) -> set[str]:
     """The paths of the requests `node` holds in hand now."""
-    members: list[bytes] = frontier.server.zrange(frontier.keys("replica").in_hand(node), 0, -1)
-    return {"/" + pickle.loads(m)["url"].split("/", 3)[3] for m in members}
+    members = frontier.server.zrange(frontier.keys("replica").in_hand(node), 0, -1)
+    return {"/" + pickle.loads(cast(bytes, m))["url"].split("/", 3)[3] for m in members}
 
 
 def test_a_process_killed_mid_way_loses_nothing(tmp_path: Path, frontier: RedisFrontier) -> None:
