@@ -23,9 +23,11 @@ tinbao's own settings (environment variable in brackets):
                         children of a deeper index are not fetched (`sitemap_too_deep`)
   TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
                         each next one (default 3600; after the first: none, the next crawl)
-  TINBAO_FRONTIER       a Redis URL: the crawl's queue and seen set are shared there with every
-                        process crawling the site with the same URL (docs/frontier.md)
-  TINBAO_FRONTIER_KEY   the shared frontier's key prefix (default tinbao:frontier:<site>)
+  TINBAO_FRONTIER       [TINBAO_FRONTIER] a Redis URL: the crawl's queue and seen set are
+                        shared there with every process crawling the site with the same URL
+                        (docs/frontier.md)
+  TINBAO_FRONTIER_KEY   [TINBAO_FRONTIER_KEY] the shared frontier's key prefix (default
+                        tinbao:frontier:<site>)
   TINBAO_FRONTIER_LEASE  seconds a silent process keeps its requests in hand (default 30)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
   TINBAO_CLAIM_TOKEN    [TINBAO_CLAIM_TOKEN] the crawl's claim holder id is host:pid:<token>
@@ -125,8 +127,9 @@ TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: n
 TINBAO_RETRY_LIMIT = 8  # crawls a URL may fail in before it is given up (crawler/retries.py)
 TINBAO_EXTRACT_WORKERS = pool_size()  # worker processes that extract pages (0: none)
 TINBAO_RETRY_SPACING = 3600.0  # seconds after its second failed crawl, doubled after each next
-TINBAO_FRONTIER = ""  # a Redis URL: a frontier shared by several crawl processes (crawler/frontier)
-TINBAO_FRONTIER_KEY = "tinbao:frontier:%(spider)s"
+# a Redis URL: a frontier shared by several crawl processes (crawler/frontier)
+TINBAO_FRONTIER = os.environ.get("TINBAO_FRONTIER", "")
+TINBAO_FRONTIER_KEY = os.environ.get("TINBAO_FRONTIER_KEY", "tinbao:frontier:%(spider)s")
 TINBAO_FRONTIER_LEASE = 30.0
 EXTENSIONS = {
     # before RecordCrawlRun: the site's claim is taken before the crawl's row is written

@@ -27,7 +27,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
-from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.ending import DROPPED, ENDING, crawl_ending
 from crawler.frontier.keys import FrontierKeys
@@ -70,6 +69,9 @@ return 0
 
 class SharedHostPacing:
     def __init__(self, crawler: Crawler, site: str):
+        # imported here: scrapy-redis is the optional [frontier] extra
+        from scrapy_redis.connection import get_redis_from_settings
+
         settings = crawler.settings
         self.crawler = crawler
         self.keys = FrontierKeys.for_site(site, settings.get("TINBAO_FRONTIER_KEY", ""))
