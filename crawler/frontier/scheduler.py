@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy_redis.scheduler import Scheduler
@@ -116,6 +117,12 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
     def beat(self) -> None:
         """Renew this node's lease, forget what Scrapy has finished, and give the requests of
         nodes gone silent back to the queue."""
+        try:
+            self._beat()
+        except RedisError as exc:  # the next beat tries again; a LoopingCall that raised stops
+            logger.warning("shared frontier heartbeat failed (%s: %s)", type(exc).__name__, exc)
+
+    def _beat(self) -> None:
         self._renew_lease()
         self._settle_held()
         moved = int(self._reclaim(args=[self.keys.base]))
