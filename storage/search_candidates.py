@@ -11,8 +11,9 @@ terms in the title +3, in the lead +1, the words written together as a phrase +2
 FTS5's bm25() is not used: its statistics count every article holding each term, a scan of the
 whole posting list, and folded syllables ("da", "duong", "tinh") are in most articles. The site
 filter is part of the FTS query (the site key is indexed); the date filter bounds the id range
-by the months asked for (`articles_fts_months`) and is then checked exactly. PostgreSQL:
-ts_rank_cd over the weighted tsvector.
+by the months asked for (`articles_fts_months`) and is then checked exactly. PostgreSQL: the
+same relevance, from the title and lead vectors of `articles_search` and, for the phrase, the
+full vector.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from sqlalchemy import Float, Integer, TextClause, bindparam, column, text
 from sqlalchemy.orm import Session
 
 from storage.models import UTCDateTime
-from storage.search_index import PG_MONTH, PG_SITE_LEXEME, pg_vector
 from storage.search_query import Query
+from storage.search_table import PG_COLUMN, PG_MONTH, PG_SITE_LEXEME, PG_TABLE, pg_vector
 
 WINDOW = 500
 CHUNK = 50_000  # PostgreSQL: the ids of the first range read (see _postgresql)
@@ -237,32 +238,48 @@ def postgresql_statement(
     ids it reads (`bounded`; else any), and :window, how many it may still return; `explain`
     ("EXPLAIN ...") prefixes it, for a test to read its plan.
 
+    It reads `articles_search` only (storage/search_table.py): the GIN index, then the narrow
+    rows of the matches. Relevance is SQLite's, from the title and lead vectors in the row;
+    only the phrase bonus reads a full vector (from TOAST), when neither title nor lead has
+    the phrase.
+
     The dates are checked inside coalesce(), where the planner neither uses an index for them
     nor multiplies their selectivity with the id range's: the two say the same thing (the
     range is that of the months asked for), and taken as independent they made it expect a few
-    hundred rows, then read and sort every row of the period instead of the newest ones. Only
-    the ids leave the inner query: each vector is read once to match (and once more for the
-    WINDOW ranked), never carried through a sort."""
-    conditions = ["a.id BETWEEN :lo AND :hi" if bounded else "true"]
+    hundred rows, then read and sort every row of the period instead of the newest ones."""
+    conditions = ["s.id BETWEEN :lo AND :hi" if bounded else "true"]
     if filters.since is not None:
-        conditions.append("coalesce(a.published_at >= :since, false)")
+        conditions.append("coalesce(s.published_at >= :since, false)")
     if filters.until is not None:
-        conditions.append("coalesce(a.published_at < :until, false)")
-    match = "to_tsquery('simple', :query)"
-    if filters.sites is not None:
-        match += " && CAST(:site_lexemes AS tsquery)"
-    conditions.append(f"{pg_vector('a')} @@ ({match})")
-    statement, params = filters.bind(
+        conditions.append("coalesce(s.published_at < :until, false)")
+    terms = "to_tsquery('simple', :query)"
+    match = terms if filters.sites is None else f"{terms} && CAST(:site_lexemes AS tsquery)"
+    conditions.append(f"{pg_vector('s')} @@ ({match})")
+    relevance = (
+        f"1.0 + CASE WHEN w.title_vector @@ {terms} THEN {TITLE} ELSE 0 END "
+        f"+ CASE WHEN w.lead_vector @@ {terms} THEN {LEAD} ELSE 0 END"
+    )
+    params: dict[str, object] = {"query": query.tsquery(), "window": WINDOW}
+    carried = "s.title_vector, s.lead_vector"
+    phrase = query.phrase()
+    if phrase is not None:  # OR stops at the first true: the title's and lead's are in the row
+        written = "to_tsquery('simple', :phrase)"
+        relevance += (
+            f" + CASE WHEN w.title_vector @@ {written} OR w.lead_vector @@ {written} "
+            f"OR w.{PG_COLUMN} @@ {written} THEN {PHRASE} ELSE 0 END"
+        )
+        carried += f", {pg_vector('s')}"
+        params["phrase"] = phrase.tsquery()
+    statement, bound = filters.bind(
         text(
-            f"{explain} SELECT w.id, w.age, 0.1 + ts_rank_cd({pg_vector('r')}, "
-            "to_tsquery('simple', :query)) AS relevance FROM (SELECT a.id, extract(epoch FROM "
-            ":now - coalesce(a.published_at, a.first_seen_at)) / 86400 AS age FROM articles AS a "
-            f"WHERE {' AND '.join(conditions)} ORDER BY a.id DESC LIMIT :window) AS w "
-            "JOIN articles AS r ON r.id = w.id"
+            f"{explain} SELECT w.id, w.age, {relevance} AS relevance FROM (SELECT s.id, "
+            "extract(epoch FROM :now - coalesce(s.published_at, s.first_seen_at)) / 86400 AS age, "
+            f"{carried} FROM {PG_TABLE} AS s WHERE {' AND '.join(conditions)} "
+            "ORDER BY s.id DESC LIMIT :window) AS w"
         ),
         now,
     )
-    params |= {"query": query.tsquery(), "window": WINDOW}
+    params |= bound
     if filters.sites is not None:
         params["site_lexemes"] = " | ".join(
             "'" + (PG_SITE_LEXEME + site).replace("\\", "\\\\").replace("'", "''") + "'"
