@@ -13,6 +13,12 @@ row still points to the record that was read and still holds the same text: a cr
 revised the article in between (a newer record, a newer text) is not overwritten with the
 reading of the older record; the article is skipped (logged, counted apart, no failure).
 
+Extraction runs on every core: `workers` processes of the crawl's extraction pool
+(crawler/pool) each read a record from its WARC file and extract it, and are given a few pages
+each ahead of the writes (a sliding window), so they do not wait while this process writes;
+the writes stay here, one short transaction an article, in id order. With no workers,
+each page is read, extracted and written before the next, in this process.
+
 An article that cannot be re-extracted (no WARC file, an unreadable record, a record of another
 page, an extractor error, a page that no longer reads as an article, a text another article
 already has, a database error in its write) is counted as failed and logged with its id and
@@ -23,8 +29,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -40,6 +49,7 @@ from crawler.encoding import page_text
 from crawler.extraction import Article as Record
 from crawler.extraction import Hints
 from crawler.pages import NO_ARTICLE, UNUSABLE, no_article, unusable
+from crawler.pool import ExtractionPool
 from crawler.registry import Site
 from crawler.warc import RawPage, WarcRef, read_page
 from storage.articles import article_values
@@ -48,6 +58,7 @@ from storage.models import Article
 from storage.reextraction import TextClash, apply_extraction, is_page_of
 
 BATCH = 200
+PAGES_PER_WORKER = 4  # pages given to each worker ahead of the writes
 log = logging.getLogger(__name__)
 
 
@@ -74,6 +85,7 @@ class Counts:
     failed: int = 0
     skipped: int = 0
     without_raw: int = 0
+    processes: set[int] = field(default_factory=set, compare=False)  # which read the records
 
     def summary(self) -> str:
         line = (
@@ -104,16 +116,57 @@ def reextract(
     progress: Callable[[int], None] | None = None,
     dry_run: bool = False,
     batch: int = BATCH,
+    workers: int = 0,
 ) -> Counts:
     """Re-extract the selected articles (by site and publication time; any `limit` is ignored)
     whose raw page is in `folder`. `progress` is told how many selected articles were gone
-    through after each batch. A dry run counts what would change and rolls every write back."""
-    selection = selection or Selection()
+    through after each batch. A dry run counts what would change and rolls every write back.
+    `workers` processes read and extract the pages (crawler/pool), a few pages each ahead of
+    the writes, which stay in this process in id order; with 0, everything happens here."""
     version = extraction.EXTRACTOR_VERSION
     counts = Counts()
-    after, done = 0, 0
+    pool = ExtractionPool(workers)
+    pool.start()
+    window: deque[tuple[_Job, Future[_Extracted]]] = deque()
+    ahead = max(1, workers * PAGES_PER_WORKER)  # with none, each page is written before the next
+
+    def finish(job: _Job, future: Future[_Extracted]) -> None:
+        extracted = future.result()
+        if job.read is None:
+            counts.without_raw += 1
+        else:
+            _count(counts, _settle(sessions, job.read, extracted, version, dry_run))
+            if extracted.pid:
+                counts.processes.add(extracted.pid)
+        if job.done is not None and progress is not None:
+            progress(job.done)
+
+    try:
+        for job in _jobs(sessions, selection or Selection(), batch):
+            window.append((job, _submit(pool, job, folder, registry)))
+            while len(window) >= ahead:
+                finish(*window.popleft())
+        while window:
+            finish(*window.popleft())
+    finally:
+        pool.close()
+    return counts
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One selected article: its row as read (None when it has no raw page), and, for the last
+    of a batch, how many selected articles are gone through once it is written."""
+
+    read: _Read | None
+    done: int | None
+
+
+def _jobs(sessions: sessionmaker[Session], selection: Selection, batch: int) -> Iterator[_Job]:
+    """The selected articles by id, `batch` rows a read transaction, ended before they go on."""
     columns = (Article.id, Article.url, Article.site, Article.warc_file, Article.warc_offset,
                Article.content_hash)  # fmt: skip
+    after, done = 0, 0
     while True:
         with sessions() as session:  # closing it ends the read transaction
             rows = session.execute(
@@ -123,39 +176,68 @@ def reextract(
                 .limit(batch)
             ).all()
         if not rows:
-            return counts
+            return
         after = rows[-1].id
-        for row in rows:
-            if not row.warc_file:
-                counts.without_raw += 1
-                continue
-            read = _Read(row.id, row.url, row.site, row.warc_file, row.warc_offset,
-                         row.content_hash)  # fmt: skip
-            _count(counts, _reextract_one(sessions, read, folder, registry, version, dry_run))
         done += len(rows)
-        if progress is not None:
-            progress(done)
+        for number, row in enumerate(rows, 1):
+            read = (
+                _Read(row.id, row.url, row.site, row.warc_file, row.warc_offset, row.content_hash)
+                if row.warc_file
+                else None
+            )
+            yield _Job(read, done if number == len(rows) else None)
 
 
-def _reextract_one(
+@dataclass(frozen=True)
+class _Extracted:
+    """What a worker made of one article's record: the URL it was fetched from and the row's
+    new values, or why there are none; and which process read it."""
+
+    url: str = ""
+    values: dict[str, Any] | None = None
+    failure: str = ""
+    pid: int = 0
+
+
+def _submit(
+    pool: ExtractionPool, job: _Job, folder: Path, registry: Mapping[str, Site]
+) -> Future[_Extracted]:
+    if job.read is None:
+        nothing: Future[_Extracted] = Future()
+        nothing.set_result(_Extracted())
+        return nothing
+    site = registry.get(job.read.site)
+    if site is None:
+        failed: Future[_Extracted] = Future()
+        failed.set_result(_Extracted(failure=f"site {job.read.site!r} is not in the registry"))
+        return failed
+    return pool.submit(extract_record, job.read, folder, site.hints)
+
+
+def extract_record(read: _Read, folder: Path, hints: Hints) -> _Extracted:
+    """Read and extract one article's record (in a worker); never raises."""
+    try:
+        url, values = _new_values(read, folder, hints)
+    except Unreadable as exc:
+        return _Extracted(failure=str(exc), pid=os.getpid())
+    except Exception as exc:  # an extractor bug must not end the run
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        return _Extracted(failure=reason, pid=os.getpid())
+    return _Extracted(url, values, pid=os.getpid())
+
+
+def _settle(
     sessions: sessionmaker[Session],
     read: _Read,
-    folder: Path,
-    registry: Mapping[str, Site],
+    extracted: _Extracted,
     version: str,
     dry_run: bool,
 ) -> Outcome:
-    """Extract the article's record (no transaction open), then write the new reading in a
-    transaction of its own; failures are logged."""
-    try:
-        url, values = _new_values(read, folder, registry)
-    except Unreadable as exc:
-        reason = str(exc)
-    except Exception as exc:  # an extractor bug must not end the run
-        reason = f"extraction failed: {type(exc).__name__}: {exc}"
-    else:
+    """Write the new reading in a transaction of its own; failures are logged."""
+    reason = extracted.failure
+    if extracted.values is not None:
         try:
-            return _write(sessions, read, url, values, version, dry_run)
+            return _write(sessions, read, extracted.url, extracted.values, version, dry_run)
         except (Unreadable, TextClash) as exc:
             reason = str(exc)
         except SQLAlchemyError as exc:  # e.g. SQLite busy: this article only
@@ -211,15 +293,10 @@ def _database_error(exc: SQLAlchemyError) -> str:
     return f"{type(cause).__name__}: {str(cause).strip()}"
 
 
-def _new_values(
-    read: _Read, folder: Path, registry: Mapping[str, Site]
-) -> tuple[str, dict[str, Any]]:
+def _new_values(read: _Read, folder: Path, hints: Hints) -> tuple[str, dict[str, Any]]:
     """(the URL the raw page was fetched from, the row's values as the extractor reads it now)."""
-    site = registry.get(read.site)
-    if site is None:
-        raise Unreadable(f"site {read.site!r} is not in the registry")
     page = _raw_page(folder, WarcRef(read.warc_file, read.warc_offset or 0))
-    record = read_article(page, site.hints)
+    record = read_article(page, hints)
     # the URL is the row's identity: a canonical link the page now declares does not move it
     return page.url, article_values(read.site, dataclasses.replace(record, url=read.url))
 

@@ -17,6 +17,9 @@ tinbao's own settings (environment variable in brackets):
                         before it is given up (default 8): see docs/crawling.md
   TINBAO_EXTRACT_WORKERS  worker processes that extract article pages (default: one per core;
                         0: in the crawl's own process): see docs/crawling.md
+  TINBAO_WRITE_BATCH    articles saved per archive transaction, at most (default 50; 1: a
+                        commit per article): see docs/crawling.md
+  TINBAO_WRITE_INTERVAL  seconds a batch may stay open from its first article (default 0.2)
   TINBAO_FEED_MAX_LINKS  different links followed from one feed (default 5000; 0: all); a
                         longer feed is counted as `feed_too_long`: see docs/crawling.md
   TINBAO_SITEMAP_MAX_DEPTH  sitemap indexes a sitemap may be reached through (default 4); the
@@ -126,6 +129,8 @@ TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
 TINBAO_RETRY_LIMIT = 8  # crawls a URL may fail in before it is given up (crawler/retries.py)
 TINBAO_EXTRACT_WORKERS = pool_size()  # worker processes that extract pages (0: none)
+TINBAO_WRITE_BATCH = 50  # articles per archive transaction at most (crawler/archive_writer.py)
+TINBAO_WRITE_INTERVAL = 0.2  # seconds a transaction stays open for more articles, at most
 TINBAO_RETRY_SPACING = 3600.0  # seconds after its second failed crawl, doubled after each next
 # a Redis URL: a frontier shared by several crawl processes (crawler/frontier)
 TINBAO_FRONTIER = os.environ.get("TINBAO_FRONTIER", "")
@@ -139,6 +144,11 @@ EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 900,
 }
 TINBAO_PROGRESS = True
+
+# Scrapy parses the source of every callback of every response to warn of a generator that
+# returns a value (the bound method is new each time, so its cache never hits): 5-8 % of the
+# reactor's time in a crawl. tests/test_spider_callbacks.py runs the same check once instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 LOG_LEVEL = "INFO"
 LOG_DATEFORMAT = "%Y-%m-%d %H:%M:%S%z"  # the machine's time, with its offset: never ambiguous

@@ -8,6 +8,7 @@ one change and the others do not.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -308,6 +309,31 @@ def test_batches_commit_in_id_order_with_progress(
     assert all(PROMO not in article(sessions, i).body for i in ids)
 
 
+def test_workers_read_the_records_in_more_than_one_process_and_write_as_inline(
+    sessions: sessionmaker[Session], warc: WarcFile, tmp_path: Path
+) -> None:
+    with sessions.begin() as session:
+        ids = [store(session, warc, n, promo=n % 3 != 0) for n in range(1, 13)]
+        session.get_one(Article, ids[4]).warc_file = "gone.warc.gz"
+    seen: list[int] = []
+    counts = reextract(sessions, tmp_path / "warc", registry(), batch=5, progress=seen.append,
+                       workers=2)  # fmt: skip
+    assert counts == Counts(read=12, changed=7, unchanged=4, failed=1)
+    assert seen == [5, 10, 12]
+    assert len(counts.processes) == 2 and os.getpid() not in counts.processes
+    assert all(PROMO not in article(sessions, i).body for i in ids if i != ids[4])
+    assert PROMO in article(sessions, ids[4]).body
+    assert {article(sessions, i).extractor_version for i in ids} == {EXTRACTOR_VERSION, OLD}
+
+
+def test_without_workers_every_record_is_read_here(
+    sessions: sessionmaker[Session], warc: WarcFile, tmp_path: Path
+) -> None:
+    with sessions.begin() as session:
+        store(session, warc, 1)
+    assert reextract(sessions, tmp_path / "warc", registry()).processes == {os.getpid()}
+
+
 def test_a_dry_run_changes_nothing(
     sessions: sessionmaker[Session], warc: WarcFile, tmp_path: Path
 ) -> None:
@@ -433,6 +459,8 @@ def test_the_command_prints_the_summary_and_fails_on_a_failure(
     engine.dispose()
     warc.close()
     command = ["--database-url", database, "reextract", "--warc-dir", str(tmp_path / "warc")]
+    assert main([*command, "--workers", "2"]) == 1
+    assert capsys.readouterr().out == "read 2, changed 0, unchanged 1, failed 1\n"
     assert main(command) == 1
     assert capsys.readouterr().out == "read 2, changed 0, unchanged 1, failed 1\n"
     assert main([*command, "--site", "baolaocai"]) == 0

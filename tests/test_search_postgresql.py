@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from storage import create_schema, make_engine, make_sessionmaker, parse_query, search_articles
-from storage.search_candidates import Filters, postgresql_statement
+from storage.search_filters import Filters
+from storage.search_postgresql import postgresql_statement
 from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.postgres

@@ -1,6 +1,7 @@
 """`tinbao reextract [--site KEY] [--province P] [--since DAY] [--until DAY] [--warc-dir DIR]
-[--dry-run]`: run the current extractor again over the raw pages kept in WARC files and correct
-the articles whose reading changed (crawler/reextract.py).
+[--workers N] [--dry-run]`: run the current extractor again over the raw pages kept in WARC
+files and correct the articles whose reading changed (crawler/reextract.py), extracting on
+every core (`--workers`, default one per core; 0: in this process).
 
 The selection is the one of `tinbao export` and `tinbao search`: `--since`/`--until` are on the
 publication time (Vietnam days), so an article without a publication time is only re-extracted
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 
 from crawler.middlewares.capture import warc_folder
+from crawler.pool import pool_size
 from crawler.reextract import reextract
 from crawler.registry import load_registry
 from scheduler.commands.common import UsageError, progress_bar, reading
@@ -33,6 +35,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--warc-dir",
         metavar="DIR",
         help="folder of the WARC files (default: $TINBAO_WARC_DIR or ./data/warc)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that read and extract the pages (default: one per core; 0: none)",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="count what would change, change nothing"
@@ -55,7 +63,7 @@ def run(options: argparse.Namespace) -> int:
             # the summary is written after the bar is done: stdout may be the same terminal
             progress = progress_bar(session, wanted, to_stdout=False)
         counts = reextract(sessions, folder, registry, wanted, progress=progress,
-                           dry_run=options.dry_run)  # fmt: skip
+                           dry_run=options.dry_run, workers=pool_size(options.workers))  # fmt: skip
     finally:
         engine.dispose()
     if progress is not None:
