@@ -5,12 +5,14 @@ when the Redis URL is wrong or its server silent."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from scheduler.cli import main
 from tests.redis_frontier import RedisFrontier
 from tests.redis_frontier import frontier as frontier  # a fixture
+from tests.replica import run_crawl
 
 SILENT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -77,3 +79,16 @@ def test_a_wrong_frontier_option_is_a_usage_error(
 ) -> None:
     assert main(command) == 2
     assert capsys.readouterr().err.startswith("tinbao: ")
+
+
+@pytest.mark.e2e
+def test_a_crawl_with_a_silent_frontier_says_so_in_one_line(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text("", "utf-8")  # the built-in registry
+    archive = f"sqlite:///{tmp_path / 'a.db'}"
+    settings = {"TINBAO_FRONTIER": SILENT}
+    result = run_crawl("baocantho", sites_file=sites, database_url=archive, settings=settings,
+                       arguments={"backfill": "1"})  # fmt: skip
+    assert result.returncode == 1
+    assert f"tinbao: the frontier {SILENT} could not be reached" in result.log
+    assert "Traceback" not in result.log

@@ -3,7 +3,11 @@
 Called from the spider's `update_settings` (before Scrapy freezes the settings and builds the
 scheduler): scrapy-redis's settings, pointed at the site's keys, with SCHEDULER_PERSIST on, so
 that a process that ends (or all of them) leaves the queue and the seen set for the others
-and for a resume. Settings given with `-s` still win (they have a higher priority).
+and for a resume. CONCURRENT_REQUESTS becomes twice the site's concurrency: Scrapy takes that
+many requests from the scheduler into its downloader at once, and with the default 16 the first
+process would hoard the queue (the site only takes 2 at a time from all of them together) and a
+kill would give back 16 requests where 4 will do. Settings given with `-s` still win (they
+have a higher priority).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ def use_shared_frontier(settings: BaseSettings, site: str) -> None:
         "SCHEDULER_PERSIST": True,  # never flushed on close: RFPDupeFilter.close() is not called
         "SCHEDULER_FLUSH_ON_START": False,
         "REDIS_URL": url,
+        "CONCURRENT_REQUESTS": 2 * max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)),
     }
     for name, value in values.items():
         settings.set(name, value, priority="spider")
