@@ -158,7 +158,7 @@ def _postgresql(session: Session, query: Query, filters: Filters, now: datetime)
         if needed and share < SPARSE and not indexed:
             session.execute(_INDEX_ONLY)
             indexed = True
-        size = int(needed / share * 1.5) if indexed and share else size * 4
+        size = max(CHUNK, int(needed / share * 1.5)) if indexed and share else size * 4
         hi = floor - 1
     if indexed:
         session.execute(_ANY_SCAN)
