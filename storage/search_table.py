@@ -74,19 +74,16 @@ PG_CREATE_TABLE = (
 )
 
 
-def pg_row(row: str) -> str:
-    """The values of the `articles_search` row of the `articles` row `row` (NEW, or a table)."""
-    return (
-        f"{row}.id, {row}.published_at, {row}.first_seen_at, "
-        f"to_tsvector('simple', coalesce(tinbao_fold({row}.title), '')), "
-        f"to_tsvector('simple', coalesce(tinbao_fold({row}.lead), '')), "
-        f"tinbao_search_vector({row}.title, {row}.lead, {row}.body) || "
-        f"array_to_tsvector(ARRAY['{PG_SITE_LEXEME}' || {row}.site])"
-    )
-
-
+# The title and lead are folded once, for their own vectors and for the full one, which is
+# therefore tinbao_search_vector(title, lead, body) with the site (a test compares them).
 _UPSERT = (
-    f"INSERT INTO {PG_TABLE} SELECT {pg_row('NEW')} ON CONFLICT (id) DO UPDATE SET "
+    f"INSERT INTO {PG_TABLE} SELECT NEW.id, NEW.published_at, NEW.first_seen_at, f.t, f.l, "
+    "setweight(f.t, 'A') || setweight(f.l, 'B') || "
+    "to_tsvector('simple', coalesce(tinbao_fold(NEW.body), '')) || "
+    f"array_to_tsvector(ARRAY['{PG_SITE_LEXEME}' || NEW.site]) FROM (SELECT "
+    "to_tsvector('simple', coalesce(tinbao_fold(NEW.title), '')) AS t, "
+    "to_tsvector('simple', coalesce(tinbao_fold(NEW.lead), '')) AS l OFFSET 0) AS f "
+    "ON CONFLICT (id) DO UPDATE SET "
     "published_at = excluded.published_at, first_seen_at = excluded.first_seen_at, "
     "title_vector = excluded.title_vector, lead_vector = excluded.lead_vector, "
     f"{PG_COLUMN} = excluded.{PG_COLUMN}"

@@ -29,14 +29,15 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 _FOLDED = "to_tsvector('simple', coalesce(tinbao_fold({row}.{column}), ''))"
-_ROW = (
-    "{row}.id, {row}.published_at, {row}.first_seen_at, "
-    + _FOLDED.replace("{column}", "title") + ", " + _FOLDED.replace("{column}", "lead") + ", "
-    "tinbao_search_vector({row}.title, {row}.lead, {row}.body) || "
-    "array_to_tsvector(ARRAY['site:' || {row}.site])"
-)
+# the title and lead folded once, for their own vectors and the full one
 _UPSERT = (
-    f"INSERT INTO articles_search SELECT {_ROW.format(row='NEW')} ON CONFLICT (id) DO UPDATE SET "
+    "INSERT INTO articles_search SELECT NEW.id, NEW.published_at, NEW.first_seen_at, f.t, f.l, "
+    "setweight(f.t, 'A') || setweight(f.l, 'B') || "
+    "to_tsvector('simple', coalesce(tinbao_fold(NEW.body), '')) || "
+    "array_to_tsvector(ARRAY['site:' || NEW.site]) FROM (SELECT "
+    "to_tsvector('simple', coalesce(tinbao_fold(NEW.title), '')) AS t, "
+    "to_tsvector('simple', coalesce(tinbao_fold(NEW.lead), '')) AS l OFFSET 0) AS f "
+    "ON CONFLICT (id) DO UPDATE SET "
     "published_at = excluded.published_at, first_seen_at = excluded.first_seen_at, "
     "title_vector = excluded.title_vector, lead_vector = excluded.lead_vector, "
     "search_vector = excluded.search_vector"
