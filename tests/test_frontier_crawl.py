@@ -14,8 +14,9 @@ import sqlite3
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import ClassVar, cast
 
 import pytest
 
@@ -56,6 +57,8 @@ class Backfill:
     """One crawl process of the backfill, its output read as it comes (a full pipe would
     stop it: a process that stops for longer than its lease loses its requests in hand)."""
 
+    started: ClassVar[list[Backfill]] = []
+
     def __init__(self, sites: Path, url: str, frontier: RedisFrontier, token: str,
                  **settings: str) -> None:  # fmt: skip
         self.process = start_crawl("replica", sites_file=sites, database_url=url,
@@ -66,6 +69,7 @@ class Backfill:
         self.chunks: list[bytes] = []
         self.reader = threading.Thread(target=self._read)
         self.reader.start()
+        Backfill.started.append(self)
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -83,6 +87,17 @@ class Backfill:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
         self.reader.join()
+
+
+@pytest.fixture(autouse=True)
+def no_process_left(frontier: RedisFrontier) -> Iterator[None]:
+    """A test that failed half-way leaves no crawl running (it would write to the Redis keys
+    `frontier` deletes after it, and hold the machine): killed before they are deleted."""
+    yield
+    for backfill in Backfill.started:
+        if backfill.process.poll() is None:
+            backfill.kill()
+    Backfill.started.clear()
 
 
 def test_two_processes_split_one_backfill_politely(tmp_path: Path, frontier: RedisFrontier) -> None:

@@ -5,16 +5,21 @@ claim of its own, and a run is alive while its member claim is. Time is given, n
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
-from storage import start_run
+from storage import make_sessionmaker, open_archive, start_run
 from storage.claims import (
     release_shared_claim,
     settle_lost_runs,
     take_claim,
     take_shared_claim,
 )
+from tests.redis_frontier import RedisFrontier
+from tests.redis_frontier import frontier as frontier  # a fixture
+from tests.replica import ReplicaServer, ReplicaSite, run_crawl
 
 T = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -75,3 +80,32 @@ def test_a_shared_run_is_lost_only_when_its_own_member_claim_is(session: Session
                               gone=alive)  # fmt: skip
     assert lost.id == first.id and lost.status == "crashed: lost"
     assert second.finished_at is None
+
+
+@pytest.mark.e2e
+def test_a_crawl_beside_a_live_shared_backfill_is_refused_and_a_shared_one_joins(
+    tmp_path: Path, frontier: RedisFrontier
+) -> None:
+    """The claims as `scrapy crawl` takes them: a process of the backfill is alive on another
+    machine (its member claim live); an ordinary crawl of the site is refused, a process of
+    the same frontier joins and completes it."""
+    site = ReplicaSite(articles=5, home_articles=0)
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = open_archive(url)
+    now, far = datetime.now(UTC), timedelta(hours=1)
+    with make_sessionmaker(engine).begin() as session:
+        assert take_shared_claim(session, "replica", "elsewhere:1:x", now=now, lease=far,
+                                 frontier=frontier.keys("replica").base).taken  # fmt: skip
+    engine.dispose()
+    with ReplicaServer(site) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url, feeds=[], sitemaps=[]), "utf-8")
+        alone = run_crawl("replica", sites_file=sites, database_url=url,
+                          arguments={"backfill": "1"})  # fmt: skip
+        assert alone.returncode == 1
+        assert "replica is being crawled already" in alone.log
+        assert [p for p in server.paths() if p != "/robots.txt"] == []
+        joined = run_crawl("replica", sites_file=sites, database_url=url,
+                           arguments={"backfill": "1"}, settings=frontier.settings())  # fmt: skip
+        assert joined.returncode == 0, joined.log[-3000:]
+    assert "5 new" in joined.log

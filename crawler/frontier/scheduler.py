@@ -41,8 +41,10 @@ DEFAULT_LEASE = 30.0  # seconds a silent process keeps its requests in hand
 class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
     crawler: Crawler
     keys: FrontierKeys
-    node: str
+    node: str  # this process: its claim holder id, host:pid:token
     lease_ms: int
+    held: dict[Request, bytes]  # the requests in hand -> their pickled form in Redis
+    heartbeat: task.LoopingCall
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedFrontierScheduler:
@@ -58,9 +60,6 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
         scheduler.held = {}
         scheduler.heartbeat = task.LoopingCall(scheduler.beat)
         return scheduler
-
-    held: dict[Request, bytes]
-    heartbeat: task.LoopingCall
 
     def open(self, spider: Spider) -> None:
         self._pop = self.server.register_script(POP)
