@@ -33,13 +33,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.crawl_replica import parse_settings
 from bench.import_speed import corpus_pages
+from bench.limit import bare, cores, cpu_line, timed
 from bench.process_tree import TreeSampler
 from tests.replica import ReplicaServer
 from tests.replica.crawl import start_crawl
@@ -49,33 +50,6 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1/test"
 PUBLIC = "http://baotrangthat.vn"  # the replica's host name, reached through http_proxy
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
 _PROBLEM = re.compile(r"\] (WARNING|ERROR|CRITICAL): ")
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def rate(extract: Callable[[str, str], object], bodies: list[tuple[str, str]]) -> float:
-    """Pages/s of `extract(html, url)` over `bodies` in this process."""
-    return timed(extract, bodies)[0]
-
-
-def timed(
-    extract: Callable[[str, str], object], bodies: list[tuple[str, str]]
-) -> tuple[float, float]:
-    """(pages/s, CPU seconds a page) of `extract(html, url)` over `bodies` in this process. On
-    a shared machine the wall rate follows the load; the CPU a page much less."""
-    started, cpu = time.perf_counter(), time.process_time()
-    for html, url in bodies:
-        extract(html, url)
-    wall, used = time.perf_counter() - started, time.process_time() - cpu
-    return len(bodies) / wall, used / len(bodies)
-
-
-def bare(html: str, url: str) -> object:
-    import trafilatura
-
-    return trafilatura.extract(html, url=url)
 
 
 def tinbao(html: str, url: str) -> object:
@@ -226,7 +200,6 @@ def summarise_news_please(
 def show(crawl: Crawl, limit: float, expected: int, bare_cpu: float) -> None:
     per_wall = crawl.articles / crawl.wall
     per_crawl = crawl.articles / max(crawl.elapsed, 1e-9)
-    per_article = crawl.cpu / max(crawl.articles, 1)
     print(
         f"  {crawl.backend:10} exit {crawl.returncode}, {crawl.articles} articles in "
         f"{crawl.wall:.1f} s wall ({crawl.elapsed:.1f} s crawling): {per_wall:.1f}/s "
@@ -236,14 +209,7 @@ def show(crawl: Crawl, limit: float, expected: int, bare_cpu: float) -> None:
         f"peak RSS {crawl.peak_rss_mb:.0f} MB over {crawl.processes} processes",
         flush=True,
     )
-    print(
-        f"  {'':10} CPU an article {1000 * per_article:.1f} ms (crawl process "
-        f"{1000 * crawl.main_cpu / max(crawl.articles, 1):.1f}, workers "
-        f"{1000 * crawl.workers_cpu / max(crawl.articles, 1):.1f}) against bare's "
-        f"{1000 * bare_cpu:.1f} ms a page: on every core to itself the crawl would reach "
-        f"{bare_cpu / per_article:.2f} of the limit",
-        flush=True,
-    )
+    print(cpu_line(f"  {'':10} ", crawl.cpu, crawl.main_cpu, crawl.articles, bare_cpu), flush=True)
     if crawl.articles != expected or crawl.returncode != 0:
         print(f"  WARNING: {crawl.articles} of {expected} stored, exit {crawl.returncode}")
         print(crawl.log[-3000:])

@@ -10,6 +10,7 @@ The replica server runs in a thread of this process; the measured crawl runs in 
 so the two do not share a GIL.
 
     python -m bench.crawl_replica [--articles 1000] [--settings K=V ...] [--keep]
+        [--database-url postgresql+psycopg://...]
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import json
 import re
 import resource
 import shutil
-import sqlite3
 import tempfile
 from collections import Counter
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from storage import make_engine
 from tests.replica import CrawlResult, ReplicaServer, ReplicaSite, run_crawl
 from tests.replica.crawl import FAST
 
@@ -57,13 +61,19 @@ def request_kind(path: str) -> str:
     return "section/other"
 
 
-def read_archive(database: Path) -> tuple[int, list[dict[str, object]]]:
-    """Rows in `articles`, and every row of `crawl_runs` as a dict."""
-    with sqlite3.connect(database) as connection:
-        connection.row_factory = sqlite3.Row
-        articles = int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])
-        runs = [dict(r) for r in connection.execute("SELECT * FROM crawl_runs ORDER BY id")]
-    connection.close()
+def read_archive(database: Path | str) -> tuple[int, list[dict[str, object]]]:
+    """Rows in `articles`, and every row of `crawl_runs` as a dict (none: no archive), of an
+    SQLite file or an archive URL."""
+    engine = make_engine(f"sqlite:///{database}" if isinstance(database, Path) else database)
+    try:
+        with engine.connect() as connection:
+            articles = int(connection.scalar(text("SELECT count(*) FROM articles")) or 0)
+            rows = connection.execute(text("SELECT * FROM crawl_runs ORDER BY id"))
+            runs = [dict(row._mapping) for row in rows]
+    except DBAPIError:  # the crawl did not get as far as creating the archive
+        return 0, []
+    finally:
+        engine.dispose()
     return articles, runs
 
 
@@ -83,14 +93,14 @@ def report(
     site: ReplicaSite,
     result: CrawlResult,
     requests: list[str],
-    database: Path,
+    database_url: str,
     settings: dict[str, str],
     workdir: Path,
     keep: bool,
     crawl_cpu: float,
     server_cpu: float,
 ) -> None:
-    articles, runs = read_archive(database) if database.exists() else (0, [])
+    articles, runs = read_archive(database_url)
     run = runs[-1] if runs else {}
     pages = int(str(run.get("pages_fetched", 0)))
     seconds = result.seconds
@@ -174,6 +184,12 @@ def main() -> None:
         metavar="K=V",
         help="a Scrapy setting for the crawl, repeatable (e.g. CONCURRENT_REQUESTS_PER_DOMAIN=8)",
     )
+    parser.add_argument(
+        "--database-url",
+        help="the archive to crawl into, e.g. a PostgreSQL schema of its own (an empty one: "
+        "postgresql+psycopg://postgres@127.0.0.1/test?options=-csearch_path%%3Dbench); "
+        "default: a new SQLite file",
+    )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before giving up")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (db, log, toml)")
     parser.add_argument(
@@ -193,13 +209,13 @@ def main() -> None:
         with ReplicaServer(site) as server:
             sites_file = workdir / "sites.toml"
             sites_file.write_text(site.registry_toml(server.base_url), encoding="utf-8")
-            database = workdir / "bench.db"
+            database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
             before = _cpu_seconds()
             try:
                 result = run_crawl(
                     site.key,
                     sites_file=sites_file,
-                    database_url=f"sqlite:///{database}",
+                    database_url=database_url,
                     settings=settings,
                     timeout=args.timeout,
                 )
@@ -209,7 +225,7 @@ def main() -> None:
             requests = server.paths()
             if args.second_crawl:
                 second = run_crawl(site.key, sites_file=sites_file,
-                                   database_url=f"sqlite:///{database}", settings=settings,
+                                   database_url=database_url, settings=settings,
                                    timeout=args.timeout)  # fmt: skip
                 report_second(requests, server.paths()[len(requests) :], second)
         (workdir / "crawl.log").write_text(result.log, encoding="utf-8")
@@ -217,7 +233,7 @@ def main() -> None:
             site=site,
             result=result,
             requests=requests,
-            database=database,
+            database_url=database_url,
             settings=settings,
             workdir=workdir,
             keep=args.keep,

@@ -4,17 +4,25 @@ which records of other hosts are skipped.
 Why: an import is CPU-bound; what it can reach is every core running bare trafilatura on the
 records. This builds, once (kept in bench/results/), two gzipped WARC files of about
 `--size-mb` each from the real article pages of $TINBAO_CORPUS/vn (each page made distinct by
-a numbered sentence; never copied into the repository):
+shuffling its paragraphs' words, tests/replica/real.py's `vary`; never copied into the
+repository):
 
 - `articles.warc.gz`: every record an article of a registry site (a bench entry, bench-news.vn);
 - `others.warc.gz`: every record of another host (what most of a CC-NEWS file is).
 
 Then, side by side in one run: bare `trafilatura.extract` on a sample of the same bodies in one
-process (the limit is cores x that rate), `tinbao import` of the first file into a new SQLite
-archive (articles/s, fraction of the limit, CPU/wall, peak RSS of the importer and of its
-workers) and of the second (compressed MB/s).
+process (the limit is cores x that rate), and `tinbao import` of the first file into a new
+SQLite archive: articles/s and its fraction of the limit in wall time, and, since the machine
+is shared and wall time follows its load, the load-independent figure too: the CPU seconds of
+the import's whole process tree (importer and workers, bench/process_tree.py) per article
+against bare trafilatura's CPU per page, i.e. the share of the limit it would reach on cores of
+its own (bench/limit.py, as bench/crawl_real.py reports it). For the second file (its size
+`--others-mb`, default `--size-mb`): the scan alone in this process (`captures()` with the
+import's filter: MB/s compressed, time to the first record), and `tinbao import` of it with
+its start-up (an import of a three-record file, same round) subtracted.
 
-    python -m bench.import_speed [--size-mb 1024] [--workers N] [--sample 200] [--repeat 3]
+    python -m bench.import_speed [--size-mb 1024] [--others-mb N] [--workers N] [--sample 200]
+        [--repeat 3] [--skip-only]
 """
 
 from __future__ import annotations
@@ -23,9 +31,7 @@ import argparse
 import io
 import os
 import random
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +39,10 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from bench.limit import bare, cores, cpu_line, cpu_share, timed
+from bench.process_tree import TreeRun, run_sampled
+from tests.replica.real import vary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -55,7 +65,11 @@ def corpus_pages() -> list[bytes]:
 
 
 def distinct(page: bytes, n: int) -> bytes:
-    return page.replace(b"<p>", f"<p>Bản tin số {n} của trang đo tốc độ. ".encode(), 1)
+    """The page with its paragraphs' words shuffled (seed `n`): a text of its own, so that
+    neither the content hash nor the stories join the copies (an import of new articles). A
+    sentence added to the first `<p>` was not enough: on many pages that paragraph is not in
+    the extracted text, and 300 of 504 records were saved as duplicates."""
+    return vary(page, n)
 
 
 def build(path: Path, size_mb: int, *, articles: bool) -> int:
@@ -68,7 +82,7 @@ def build(path: Path, size_mb: int, *, articles: bool) -> int:
     count = 0
     with path.open("wb") as stream:
         writer = WARCWriter(stream, gzip=True)
-        while stream.tell() < size_mb * 1024 * 1024:
+        while stream.tell() < size_mb * 1024 * 1024 or count < 3:
             body = distinct(rng.choice(pages), count)
             host = "bench-news.vn" if articles else f"other{count % 500}.example.org"
             url = f"https://{host}/tin-so-{count}-a{count}.html"
@@ -82,23 +96,15 @@ def build(path: Path, size_mb: int, *, articles: bool) -> int:
     return count
 
 
-def bare_rate(sample: int, repeat: int) -> float:
-    """Pages/s of bare trafilatura.extract in this process, median over `repeat` passes."""
-    import trafilatura
-
+def sample_bodies(sample: int) -> list[tuple[str, str]]:
+    """(html, url) of `sample` records like those of the articles file, for bare trafilatura."""
     pages = corpus_pages()
-    bodies = [distinct(pages[i % len(pages)], i).decode("utf-8", "replace") for i in range(sample)]
-    rates = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        for n, html in enumerate(bodies):
-            trafilatura.extract(html, url=f"https://bench-news.vn/tin-so-{n}-a{n}.html")
-        rates.append(sample / (time.perf_counter() - started))
-    return statistics.median(rates)
+    return [(distinct(pages[i % len(pages)], i).decode("utf-8", "replace"),
+             f"https://bench-news.vn/tin-so-{i}-a{i}.html") for i in range(sample)]  # fmt: skip
 
 
-def run_import(path: Path, workers: int) -> dict[str, float]:
-    """`tinbao import` of `path` into a new archive, in a subprocess: wall, CPU, peak RSS."""
+def run_import(path: Path, workers: int) -> TreeRun:
+    """`tinbao import` of `path` into a new archive, in a subprocess, its process tree sampled."""
     with tempfile.TemporaryDirectory() as folder:
         sites = Path(folder) / "sites.toml"
         sites.write_text(SITES, "utf-8")
@@ -106,55 +112,128 @@ def run_import(path: Path, workers: int) -> dict[str, float]:
         command = [sys.executable, "-c", "import sys; from scheduler.cli import main; "
                    "sys.exit(main())", "--database-url", f"sqlite:///{folder}/a.db", "import",
                    "--workers", str(workers), str(path)]  # fmt: skip
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(command, env=environment, capture_output=True, text=True)
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = run_sampled(command, environment)
     if done.returncode != 0:
         sys.exit(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "rss_mb": after.ru_maxrss / 1024, "summary": done.stdout}  # type: ignore[dict-item]
+    return done
+
+
+def scan_rate(path: Path) -> tuple[float, float, float, int]:
+    """The scan alone, in this process (no start-up): (MB/s compressed, CPU/wall, seconds to
+    the first record, records) of reading `path` with the import's own filter."""
+    from crawler.importing.records import ScanCounts, captures
+    from crawler.importing.sites import SiteMatcher
+    from crawler.registry import load_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        sites = Path(folder) / "sites.toml"
+        sites.write_text(SITES, "utf-8")
+        matcher = SiteMatcher.of(load_registry(sites))
+    counts = ScanCounts()
+    first: float | None = None
+    started, cpu = time.perf_counter(), time.process_time()
+
+    def seen(url: str) -> bool:
+        nonlocal first
+        if first is None:
+            first = time.perf_counter() - started
+        return matcher.article_site(url) is not None
+
+    with path.open("rb") as stream:
+        kept = sum(1 for _ in captures(stream, seen, counts))
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    if kept:
+        sys.exit(f"{path.name}: {kept} records of the bench site among the others")
+    return path.stat().st_size / 1e6 / wall, used / wall, first or 0.0, counts.records
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size-mb", type=int, default=1024)
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--size-mb", type=int, default=1024, help="the articles file")
+    parser.add_argument("--others-mb", type=int, help="the others file (default: --size-mb)")
+    parser.add_argument("--workers", type=int, default=cores())
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-only", action="store_true", help="only the others file")
     options = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
-    articles = RESULTS / f"articles-{options.size_mb}mb.warc.gz"
-    others = RESULTS / f"others-{options.size_mb}mb.warc.gz"
-    print(f"building {articles.name} and {others.name} (once)...", flush=True)
-    count = build(articles, options.size_mb, articles=True)
-    build(others, options.size_mb, articles=False)
-    cores = options.workers
-    rates, fractions = [], []
+    others_mb = options.others_mb or options.size_mb
+    articles = RESULTS / f"articles-{options.size_mb}mb-v2.warc.gz"
+    others = RESULTS / f"others-{others_mb}mb.warc.gz"
+    empty = RESULTS / "others-start.warc.gz"  # a few records: what an import costs to start
+    print(f"building {articles.name}, {others.name} and {empty.name} (once)...", flush=True)
+    count = 0 if options.skip_only else build(articles, options.size_mb, articles=True)
+    build(others, others_mb, articles=False)
+    build(empty, 0, articles=False)
+    print(f"cores {cores()}, workers {options.workers}; load average "
+          f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)  # fmt: skip
+    if not options.skip_only:
+        measure_import(articles, count, options)
+    measure_skip(others, empty, options)
+
+
+def measure_import(articles: Path, count: int, options: argparse.Namespace) -> None:
+    bodies = sample_bodies(options.sample)
+    cores_ = options.workers
+    rates, fractions, shares = [], [], []
     for run in range(options.repeat):
-        bare = bare_rate(options.sample, 1)
-        measured = run_import(articles, cores)
-        rate = count / measured["wall"]
-        limit = cores * bare
+        bare_rate, bare_cpu = timed(bare, bodies)
+        load = os.getloadavg()[0]
+        measured = run_import(articles, cores_)
+        rate, limit = count / measured.wall, cores_ * bare_rate
+        share = cpu_share(bare_cpu, measured.cpu / count)
         rates.append(rate)
         fractions.append(rate / limit)
-        wall, cpu = measured["wall"], measured["cpu"]
-        print(f"run {run + 1}: bare trafilatura {bare:.1f} pages/s x {cores} = limit "
-              f"{limit:.1f}/s; import {count} articles in {wall:.1f}s = {rate:.1f}/s "
-              f"= {rate / limit:.2f} of the limit; CPU/wall {cpu / wall:.2f}, "
-              f"peak RSS of one process {measured['rss_mb']:.0f} MB", flush=True)  # fmt: skip
-    print(f"import: median {statistics.median(rates):.1f} articles/s, "
-          f"{statistics.median(fractions):.2f} of the limit "
-          f"(range {min(fractions):.2f}-{max(fractions):.2f})")  # fmt: skip
+        shares.append(share)
+        print(
+            f"run {run + 1}: bare trafilatura {bare_rate:.1f} pages/s x {cores_} = limit "
+            f"{limit:.1f}/s; import {count} articles in {measured.wall:.1f}s = {rate:.1f}/s "
+            f"= {rate / limit:.2f} of the limit; CPU/wall {measured.cpu / measured.wall:.2f}, "
+            f"peak RSS of the tree {measured.peak_rss_mb:.0f} MB; load {load:.1f}",
+            flush=True,
+        )
+        print(cpu_line("  ", measured.cpu, measured.main_cpu, count, bare_cpu), flush=True)
+    print(
+        f"import: median {statistics.median(rates):.1f} articles/s, "
+        f"{statistics.median(fractions):.2f} of the limit in wall time "
+        f"(range {min(fractions):.2f}-{max(fractions):.2f}); in CPU "
+        f"{statistics.median(shares):.2f} (range {min(shares):.2f}-{max(shares):.2f})"
+    )
+
+
+def per_second(amount: float, seconds: float) -> float:
+    """`amount` / `seconds`; NaN when the start-up subtracted left no time (a small file on a
+    loaded machine: its start-up varies by more than its scan)."""
+    return amount / seconds if seconds > 0 else float("nan")
+
+
+def measure_skip(others: Path, empty: Path, options: argparse.Namespace) -> None:
     size = others.stat().st_size / 1e6
-    skips = []
-    for _ in range(options.repeat):
-        measured = run_import(others, cores)
-        skips.append(size / measured["wall"])
-    print(f"other hosts skipped: median {statistics.median(skips):.0f} MB/s compressed "
-          f"(range {min(skips):.0f}-{max(skips):.0f}; {size:.0f} MB, "
-          "start-up included)")  # fmt: skip
+    scans, per_cpu, imports = [], [], []
+    for run in range(options.repeat):
+        rate, busy, first, records = scan_rate(others)
+        start = run_import(empty, options.workers)
+        measured = run_import(others, options.workers)
+        net = per_second(size, measured.wall - start.wall)
+        net_cpu = per_second(size, measured.main_cpu - start.main_cpu)
+        scans.append(rate)
+        per_cpu.append(rate / busy)
+        imports.append(net)
+        print(
+            f"run {run + 1}: scan alone {rate:.0f} MB/s compressed, {rate / busy:.0f} MB a "
+            f"CPU second ({records:,} records, "
+            f"CPU/wall {busy:.2f}, first record after {1000 * first:.0f} ms); tinbao import "
+            f"{measured.wall:.1f} s, of which start-up {start.wall:.1f} s (an import of "
+            f"{empty.name}): {net:.0f} MB/s, {net_cpu:.0f} MB a CPU second of its main "
+            f"process; load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    print(
+        f"other hosts skipped ({size:.0f} MB): scan {statistics.median(scans):.0f} MB/s "
+        f"(range {min(scans):.0f}-{max(scans):.0f}), {statistics.median(per_cpu):.0f} MB a "
+        f"CPU second (range {min(per_cpu):.0f}-{max(per_cpu):.0f}); import without its start-up "
+        f"{statistics.median(imports):.0f} MB/s (range {min(imports):.0f}-{max(imports):.0f})"
+    )
 
 
 if __name__ == "__main__":

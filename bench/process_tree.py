@@ -9,7 +9,10 @@ parent's without saying how it was split. Linux only; elsewhere the samples stay
 from __future__ import annotations
 
 import os
+import subprocess
+import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,3 +95,32 @@ class TreeSampler:
     def other_cpu(self) -> float:
         """CPU of the descendants (the pool's workers) as last sampled."""
         return sum(cpu for pid, cpu in self.cpu.items() if pid != self.pid)
+
+
+@dataclass(frozen=True)
+class TreeRun:
+    """A command run to its end under a TreeSampler: what it printed and what it cost."""
+
+    returncode: int
+    wall: float
+    cpu: float  # user+sys of the whole tree (wait4: the reaped workers included)
+    main_cpu: float  # the command's own process, as last sampled
+    peak_rss_mb: float  # summed over the tree at the worst sample
+    stdout: str
+    stderr: str
+
+
+def run_sampled(command: list[str], env: dict[str, str] | None = None) -> TreeRun:
+    """Run `command`, sampling its process tree, until it exits."""
+    # files, not pipes: a child that writes much would block on a full pipe nobody reads
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        with TreeSampler(process.pid) as tree:
+            _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return TreeRun(process.returncode, wall, usage.ru_utime + usage.ru_stime,
+                       tree.main_cpu, tree.peak_rss / 2**20, out.read(), err.read())  # fmt: skip

@@ -29,8 +29,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from bench.crawl_real import bare, cores, timed
 from bench.import_speed import SITES, corpus_pages
+from bench.limit import bare, cores, cpu_line, timed
 from bench.process_tree import TreeSampler
 from tests.replica.real import vary
 
@@ -131,9 +131,8 @@ def main() -> None:
                   f"{float(measured['main_cpu']):.1f} s, workers "
                   f"{float(measured['workers_cpu']):.1f} s); peak RSS {measured['rss_mb']:.0f} "
                   f"MB; load {load:.2f}; {measured['summary']}", flush=True)  # fmt: skip
-            per_page = float(measured["cpu"]) / options.pages
-            print(f"  CPU a page {1000 * per_page:.1f} ms against bare's {1000 * bare_cpu:.1f}: "
-                  f"on every core to itself, {bare_cpu / per_page:.2f} of the limit")  # fmt: skip
+            print(cpu_line("  ", float(measured["cpu"]), float(measured["main_cpu"]),
+                           options.pages, bare_cpu))  # fmt: skip
             if workers == options.workers:
                 rates.append(pages_per_second)
                 fractions.append(pages_per_second / limit)

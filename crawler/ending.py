@@ -23,6 +23,9 @@ from scrapy.utils.defer import _schedule_coro
 logger = logging.getLogger(__name__)
 
 ENDING = "the crawl is ending"
+DROPPED = "tinbao_dropped_unsent"
+"""Request meta: the request was dropped unsent because the crawl is ending (a shared frontier
+gives it back to the queue: crawler/frontier/scheduler.py)."""
 crawl_ending = object()
 """Signal: crawl_ending(reason: str) — the crawl is ending now; drop held requests."""
 
@@ -48,7 +51,8 @@ def drop_queued_downloads(crawler: Crawler) -> int:
             slot.latercall.cancel()
             slot.latercall = None
         while slot.queue:
-            _request, waiting = slot.queue.popleft()
+            request, waiting = slot.queue.popleft()
+            request.meta[DROPPED] = True
             waiting.errback(IgnoreRequest(ENDING))
             dropped += 1
     return dropped

@@ -17,12 +17,21 @@ tinbao's own settings (environment variable in brackets):
                         before it is given up (default 8): see docs/crawling.md
   TINBAO_EXTRACT_WORKERS  worker processes that extract article pages (default: one per core;
                         0: in the crawl's own process): see docs/crawling.md
+  TINBAO_WRITE_BATCH    articles saved per archive transaction, at most (default 50; 1: a
+                        commit per article): see docs/crawling.md
+  TINBAO_WRITE_INTERVAL  seconds a batch may stay open from its first article (default 0.2)
   TINBAO_FEED_MAX_LINKS  different links followed from one feed (default 5000; 0: all); a
                         longer feed is counted as `feed_too_long`: see docs/crawling.md
   TINBAO_SITEMAP_MAX_DEPTH  sitemap indexes a sitemap may be reached through (default 4); the
                         children of a deeper index are not fetched (`sitemap_too_deep`)
   TINBAO_RETRY_SPACING  seconds a failed URL waits after its second failed crawl, doubled after
                         each next one (default 3600; after the first: none, the next crawl)
+  TINBAO_FRONTIER       [TINBAO_FRONTIER] a Redis URL: the crawl's queue and seen set are
+                        shared there with every process crawling the site with the same URL
+                        (docs/frontier.md)
+  TINBAO_FRONTIER_KEY   [TINBAO_FRONTIER_KEY] the shared frontier's key prefix (default
+                        tinbao:frontier:<site>)
+  TINBAO_FRONTIER_LEASE  seconds a silent process keeps its requests in hand (default 30)
 Set by the process that starts a crawl (tinbao daemon/crawl/backfill), not by hand:
   TINBAO_CLAIM_TOKEN    [TINBAO_CLAIM_TOKEN] the crawl's claim holder id is host:pid:<token>
   TINBAO_SUPERVISOR_PID [TINBAO_SUPERVISOR_PID] stop ("failed: supervisor gone") when it dies
@@ -92,6 +101,9 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # a robots.txt may be larger than DOWNLOAD_MAXSIZE: refused, Scrapy would obey no rules
     "crawler.robots.RobotsDownloadSize": 90,
+    # Scrapy's robots.txt middleware (100) let requests that waited for robots.txt through
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtForEveryone": 100,
     # after robots.txt (100): wait for the host's Crawl-delay and any pause before a request
     "crawler.middlewares.HostPacing": 120,
     # Scrapy's retry (550) replaced by one that honours Retry-After and backs off
@@ -105,6 +117,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequests": 560,
     # sees every response and download error first (just above the downloader's own stats)
     "crawler.middlewares.CircuitBreaker": 840,
+    # last before the downloader: with a shared frontier, the site's concurrency and spacing
+    # are kept in Redis for all its processes together (off without TINBAO_FRONTIER)
+    "crawler.middlewares.SharedHostPacing": 950,
 }
 RETRY_TIMES = 3
 TINBAO_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled at each next one
@@ -114,7 +129,13 @@ TINBAO_MAX_CRAWL_DELAY = 60.0  # the longest robots.txt Crawl-delay honoured
 TINBAO_CIRCUIT_BREAKER_FAILURES = 20  # failures in a row that end a crawl (0: never)
 TINBAO_RETRY_LIMIT = 8  # crawls a URL may fail in before it is given up (crawler/retries.py)
 TINBAO_EXTRACT_WORKERS = pool_size()  # worker processes that extract pages (0: none)
+TINBAO_WRITE_BATCH = 50  # articles per archive transaction at most (crawler/archive_writer.py)
+TINBAO_WRITE_INTERVAL = 0.2  # seconds a transaction stays open for more articles, at most
 TINBAO_RETRY_SPACING = 3600.0  # seconds after its second failed crawl, doubled after each next
+# a Redis URL: a frontier shared by several crawl processes (crawler/frontier)
+TINBAO_FRONTIER = os.environ.get("TINBAO_FRONTIER", "")
+TINBAO_FRONTIER_KEY = os.environ.get("TINBAO_FRONTIER_KEY", "tinbao:frontier:%(spider)s")
+TINBAO_FRONTIER_LEASE = 30.0
 EXTENSIONS = {
     # before RecordCrawlRun: the site's claim is taken before the crawl's row is written
     "crawler.extensions.SuperviseCrawl": 450,

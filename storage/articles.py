@@ -20,8 +20,15 @@ from sqlalchemy.orm import Session
 from storage.hashing import content_hash
 from storage.models import Article, ArticleUrl
 from storage.revisions import TEXT_COLUMNS, keep_revision
-from storage.stories import STORY_COLUMNS, assign_story, earlier, note_publication, reindex
-from storage.upsert import insert_ignoring_conflicts
+from storage.stories import (
+    STORY_COLUMNS,
+    assign_story,
+    earlier,
+    lock_stories,
+    note_publication,
+    reindex,
+)
+from storage.upsert import insert_new, insert_rows_ignoring_conflicts
 
 
 class ArticleFields(Protocol):
@@ -129,6 +136,15 @@ def save_article(
     if warc_file:
         provenance |= {"warc_file": warc_file, "warc_offset": warc_offset}
     urls = [values["url"], *aliases]
+    row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
+    # Insert first: most saves are of new articles, one statement; only when the URL or the
+    # text is stored already (an earlier crawl, or another process in between) look it up.
+    lock_stories(session)
+    inserted = insert_new(session, Article, row)
+    if inserted is not None:
+        assign_story(session, inserted)
+        _record_urls(session, inserted.id, site, urls, now, values["published_at"])
+        return SaveOutcome.NEW
     stored = session.scalar(select(Article).where(Article.url == values["url"]))
     if stored is not None:
         outcome = _refresh(session, stored, values, now)
@@ -142,23 +158,7 @@ def save_article(
         _record_urls(session, twin.id, site, urls, now, values["published_at"])
         if earlier(values["published_at"], twin.published_at):
             _adopt(session, twin, values, provenance)
-        return SaveOutcome.DUPLICATE
-    row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
-    inserted = insert_ignoring_conflicts(session, Article.__table__, row)  # type: ignore[arg-type]
-    # When the insert did nothing, another process stored this URL or this text in between.
-    stored = session.scalar(select(Article).where(Article.url == values["url"]))
-    if stored is None:
-        twin = session.scalar(select(Article).where(Article.content_hash == values["content_hash"]))
-        if twin is not None:
-            _record_urls(session, twin.id, site, urls, now, values["published_at"])
-        return SaveOutcome.DUPLICATE
-    if inserted:
-        assign_story(session, stored)
-        outcome = SaveOutcome.NEW
-    else:
-        outcome = _refresh(session, stored, values, now)
-    _record_urls(session, stored.id, site, urls, now, values["published_at"])
-    return outcome
+    return SaveOutcome.DUPLICATE
 
 
 def known_urls(session: Session, site: str) -> set[str]:
@@ -185,10 +185,9 @@ def _record_urls(
     now: datetime,
     published_at: datetime | None,
 ) -> None:
-    for url in dict.fromkeys(urls):
-        row = {"url": url, "article_id": article_id, "site": site, "first_seen_at": now,
-               "published_at": published_at}  # fmt: skip
-        insert_ignoring_conflicts(session, ArticleUrl.__table__, row)  # type: ignore[arg-type]
+    rows = [{"url": url, "article_id": article_id, "site": site, "first_seen_at": now,
+             "published_at": published_at} for url in dict.fromkeys(urls)]  # fmt: skip
+    insert_rows_ignoring_conflicts(session, ArticleUrl.__table__, rows)  # type: ignore[arg-type]
 
 
 def _adopt(

@@ -10,9 +10,17 @@ A holder id is `host:pid:token`, the pid that of the crawl itself. A claim whose
 process of this host that no longer exists is not live either (`holder_gone`): a crawl killed
 here is taken over at once rather than a lease later (on another host only the lease tells).
 
-A `running` row whose holder does not hold its site's live claim is therefore a crawl that is
-gone: `settle_lost_runs` closes it as `crashed: lost`, with what it stored counted from the
-archive. Every decision takes `now` (and `gone`, the liveness check, for tests).
+Shared-frontier crawls (one backfill split across processes: docs/frontier.md) may run
+together: they hold the site's claim under one holder named after their frontier
+(`frontier:<key prefix>`), and each its own member claim `crawl:<site>+<holder>`. The site's
+claim of a frontier is live while one of its members is; an exclusive crawl is refused while
+any member claim is live, and a shared crawl while an exclusive one (or another frontier)
+holds the site.
+
+A `running` row whose holder holds neither its site's live claim nor a live member claim of
+it is therefore a crawl that is gone: `settle_lost_runs` closes it as `crashed: lost`, with
+what it stored counted from the archive. Every decision takes `now` (and `gone`, the
+liveness check, for tests).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from storage.models import Article, ArticleUrl, CrawlRun, DaemonLock
 from storage.runs import RunCounts
 
 CLAIM_PREFIX = "crawl:"
+SHARED_HOLDER = "frontier:"  # the holder of a site claim that shared-frontier crawls share
 LOST = "crashed: lost"
 
 
@@ -68,6 +77,34 @@ def claim_name(site: str) -> str:
     return CLAIM_PREFIX + site
 
 
+def member_claim_name(site: str, holder: str) -> str:
+    """The claim of one shared-frontier crawl of `site` (its liveness, for settle_lost_runs)."""
+    return f"{CLAIM_PREFIX}{site}+{holder}"
+
+
+def shared_holder(frontier: str) -> str:
+    """The holder of the site claim of the crawls sharing `frontier` (its Redis key prefix: no
+    server address, no password, in the archive)."""
+    return SHARED_HOLDER + frontier
+
+
+def _live_members(session: Session, site: str, *, now: datetime, gone: Gone) -> list[LockState]:
+    rows = session.scalars(
+        select(DaemonLock).where(
+            DaemonLock.name.startswith(f"{CLAIM_PREFIX}{site}+", autoescape=True)
+        )
+    )
+    states = [LockState(row.holder, row.acquired_at, row.expires_at) for row in rows]
+    return [state for state in states if state.expires_at >= now and not gone(state.holder)]
+
+
+def _holder_gone(session: Session, site: str, holder: str, *, now: datetime, gone: Gone) -> bool:
+    """A process that is `gone`; for a frontier's shared holder: none of its members is live."""
+    if holder.startswith(SHARED_HOLDER):
+        return not _live_members(session, site, now=now, gone=gone)
+    return gone(holder)
+
+
 @dataclass(frozen=True)
 class ClaimAnswer:
     """Whether the claim is ours now; if not, who holds it."""
@@ -86,12 +123,21 @@ def take_claim(
     gone: Gone = holder_gone,
 ) -> ClaimAnswer:
     """Take (or renew, for its holder) the claim of `site` until `now + lease`: free, expired,
-    or held by a process that is `gone`. The caller commits."""
+    or held by a process that is `gone`. An exclusive crawl is refused while a shared-frontier
+    crawl of the site is live. The caller commits."""
+    if not holder.startswith(SHARED_HOLDER):
+        members = _live_members(session, site, now=now, gone=gone)
+        if members:
+            return ClaimAnswer(False, members[0])
     name = claim_name(site)
     if acquire_lock(session, holder, now=now, lease=lease, name=name):
         return ClaimAnswer(True)
     current = lock_state(session, name=name)
-    if current is not None and current.holder != holder and gone(current.holder):
+    if (
+        current is not None
+        and current.holder != holder
+        and _holder_gone(session, site, current.holder, now=now, gone=gone)
+    ):
         if take_over_lock(session, name, current.holder, holder, now=now, lease=lease):
             return ClaimAnswer(True)
         current = lock_state(session, name=name)
@@ -103,12 +149,44 @@ def release_claim(session: Session, site: str, holder: str) -> bool:
     return release_lock(session, holder, name=claim_name(site))
 
 
+def take_shared_claim(
+    session: Session,
+    site: str,
+    holder: str,
+    *,
+    frontier: str,
+    now: datetime,
+    lease: timedelta,
+    gone: Gone = holder_gone,
+) -> ClaimAnswer:
+    """Take (or renew) the site's claim for the crawls sharing `frontier`, and `holder`'s own
+    member claim: refused while an exclusive crawl or another frontier holds the site. The
+    caller commits."""
+    answer = take_claim(session, site, shared_holder(frontier), now=now, lease=lease, gone=gone)
+    if answer.taken:
+        acquire_lock(session, holder, now=now, lease=lease, name=member_claim_name(site, holder))
+    return answer
+
+
+def release_shared_claim(
+    session: Session, site: str, holder: str, *, frontier: str, now: datetime,
+    gone: Gone = holder_gone,
+) -> None:  # fmt: skip
+    """Give `holder`'s member claim back, and the site's claim with it when no other member
+    of the frontier is live. The caller commits."""
+    release_lock(session, holder, name=member_claim_name(site, holder))
+    if not _live_members(session, site, now=now, gone=gone):
+        release_lock(session, shared_holder(frontier), name=claim_name(site))
+
+
 def live_claim(
     session: Session, site: str, *, now: datetime, gone: Gone = holder_gone
 ) -> LockState | None:
     """The live claim of `site`, if any (unexpired, its holder not `gone`)."""
     state = lock_state(session, name=claim_name(site))
-    if state is None or not state.is_live(now) or gone(state.holder):
+    if state is None or not state.is_live(now):
+        return None
+    if _holder_gone(session, site, state.holder, now=now, gone=gone):
         return None
     return state
 
@@ -116,7 +194,8 @@ def live_claim(
 def live_claims(
     session: Session, *, now: datetime, gone: Gone = holder_gone
 ) -> dict[str, LockState]:
-    """Site -> its live claim (unexpired, its holder not `gone`)."""
+    """Site -> its live claim (unexpired, its holder not `gone`); `site+holder` -> the live
+    member claim of a shared-frontier crawl."""
     rows = session.scalars(
         select(DaemonLock).where(DaemonLock.name.startswith(CLAIM_PREFIX, autoescape=True))
     )
@@ -128,9 +207,10 @@ def live_claims(
 
 
 def is_lost(run: CrawlRun, claims: Mapping[str, LockState], *, now: datetime) -> bool:
-    """Whether an unfinished run's process is gone: its site's live claim is not its own."""
-    claim = claims.get(run.site)
-    alive = claim is not None and claim.is_live(now) and claim.holder == run.holder
+    """Whether an unfinished run's process is gone: neither its site's live claim nor a live
+    member claim of the site is its own."""
+    mine = (claims.get(run.site), claims.get(f"{run.site}+{run.holder}"))
+    alive = any(c is not None and c.is_live(now) and c.holder == run.holder for c in mine)
     return run.finished_at is None and not alive
 
 

@@ -80,6 +80,27 @@ def _engine(resolved: URL, **kwargs: Any) -> Engine:
     return create_engine(resolved, pool_pre_ping=True, **kwargs)
 
 
+def make_batch_engine(url: str | None = None) -> Engine:
+    """An engine for long write transactions with a SAVEPOINT per row (the crawl's archive
+    writer). On SQLite each transaction starts with BEGIN IMMEDIATE: the write lock is waited
+    for (busy_timeout) when the batch starts, never refused half-way when a read must become a
+    write; and tinbao, not pysqlite, issues BEGIN, as SAVEPOINTs need (pysqlite's implicit
+    transactions would commit at the first RELEASE)."""
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _no_implicit_transactions)
+        event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:

@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article
-from storage.search_candidates import WINDOW, Filters, find_candidates
+from storage.search_candidates import WINDOW, find_candidates
+from storage.search_filters import Filters
 from storage.search_query import Query, QueryError, parse_query
 
 SHORTLIST = 60
@@ -61,22 +63,25 @@ def search_articles(
         raise QueryError(str(exc)) from exc
     scores = {c.id: c.relevance / (1.0 + max(c.age_days, 0.0) / YEAR_DAYS) for c in candidates}
     ranked = sorted(scores, key=lambda i: (-scores[i], -i))[: max(SHORTLIST, 3 * limit)]
-    exact = exact_counts(session, ranked, parsed.exact) if parsed.exact else {}
+    # one read of the shortlist gives both the text to count exact words in and the hits
+    rows = _rows(session, ranked if parsed.exact else ranked[:limit], texts=bool(parsed.exact))
+    exact = {i: exact_count(row, parsed.exact) for i, row in rows.items()} if parsed.exact else {}
     ranked.sort(key=lambda i: (-exact.get(i, 0), -scores[i], -i))
-    return _hits(session, ranked[:limit], scores, exact)
+    return [
+        SearchHit(
+            id=i, site=rows[i].site, url=rows[i].url, title=rows[i].title, lead=rows[i].lead,
+            published_at=rows[i].published_at, score=round(scores[i], 6), exact=exact.get(i, 0),
+        )
+        for i in ranked[:limit]
+        if i in rows
+    ]  # fmt: skip
 
 
-def exact_counts(session: Session, ids: Sequence[int], marked: Sequence[str]) -> dict[int, int]:
-    """How many of the `marked` words (lowercase, with their diacritics) each article holds as
-    whole words, in any case."""
-    rows = session.execute(
-        select(Article.id, Article.title, Article.lead, Article.body).where(Article.id.in_(ids))
-    )
-    counts = {}
-    for row in rows:
-        content = unicodedata.normalize("NFC", f"{row.title}\n{row.lead or ''}\n{row.body}").lower()
-        counts[row.id] = sum(1 for word in marked if has_word(content, word))
-    return counts
+def exact_count(row: Row[Any], marked: Sequence[str]) -> int:
+    """How many of the `marked` words (lowercase, with their diacritics) the article of `row`
+    (its title, lead and body) holds as whole words, in any case."""
+    content = unicodedata.normalize("NFC", f"{row.title}\n{row.lead or ''}\n{row.body}").lower()
+    return sum(1 for word in marked if has_word(content, word))
 
 
 def has_word(content: str, word: str) -> bool:
@@ -93,20 +98,11 @@ def has_word(content: str, word: str) -> bool:
     return False
 
 
-def _hits(
-    session: Session, ids: Sequence[int], scores: dict[int, float], exact: dict[int, int]
-) -> list[SearchHit]:
-    columns = (Article.id, Article.site, Article.url, Article.title, Article.lead,
-               Article.published_at)  # fmt: skip
-    rows = {row.id: row for row in session.execute(select(*columns).where(Article.id.in_(ids)))}
-    return [
-        SearchHit(
-            id=i, site=rows[i].site, url=rows[i].url, title=rows[i].title, lead=rows[i].lead,
-            published_at=rows[i].published_at, score=round(scores[i], 6), exact=exact.get(i, 0),
-        )
-        for i in ids
-        if i in rows
-    ]  # fmt: skip
+def _rows(session: Session, ids: Sequence[int], *, texts: bool) -> dict[int, Row[Any]]:
+    """The articles `ids` with what a hit shows, and their bodies too when `texts`."""
+    columns: list[Any] = [Article.id, Article.site, Article.url, Article.title, Article.lead,
+                          Article.published_at, *([Article.body] if texts else [])]  # fmt: skip
+    return {row.id: row for row in session.execute(select(*columns).where(Article.id.in_(ids)))}
 
 
 __all__ = ["SHORTLIST", "WINDOW", "QueryError", "SearchHit", "search_articles"]

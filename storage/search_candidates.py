@@ -11,86 +11,38 @@ terms in the title +3, in the lead +1, the words written together as a phrase +2
 FTS5's bm25() is not used: its statistics count every article holding each term, a scan of the
 whole posting list, and folded syllables ("da", "duong", "tinh") are in most articles. The site
 filter is part of the FTS query (the site key is indexed); the date filter bounds the id range
-by the months asked for (`articles_fts_months`) and is then checked exactly. PostgreSQL:
-ts_rank_cd over the weighted tsvector.
+by the months asked for (`articles_fts_months`) and is then checked exactly. PostgreSQL: the
+same relevance, from the title and lead vectors of `articles_search` and, for the phrase, the
+full vector.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Float, Integer, TextClause, bindparam, column, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from storage.models import UTCDateTime
-from storage.search_index import PG_MONTH, PG_SITE_LEXEME, pg_vector
+from storage.search_filters import LEAD, PHRASE, TITLE, Candidate, Filters
+from storage.search_postgresql import CUSTOM_PLANS, IDS, TYPED, month_bounds, postgresql_statement
 from storage.search_query import Query
 
 WINDOW = 500
 CHUNK = 50_000  # PostgreSQL: the ids of the first range read (see _postgresql)
+SPARSE = 0.1  # PostgreSQL: below this share of matching ids, through the GIN index, else by id
+_PLAN = text(
+    "SELECT set_config('enable_indexscan', :index, true), "
+    "set_config('enable_bitmapscan', :bitmap, true)"
+)
+_ANY_PLAN = text(
+    "SELECT set_config(name, reset_val, true) FROM pg_settings "
+    "WHERE name IN ('enable_indexscan', 'enable_bitmapscan')"
+)
 RECENT_DAYS = 90
-TITLE, LEAD, PHRASE = 3.0, 1.0, 2.0
-_TYPED = (column("id", Integer), column("age", Float), column("relevance", Float))
-_PG_DATES = text("SELECT min(published_at), max(published_at) FROM articles").columns(
-    column("first", UTCDateTime()), column("last", UTCDateTime())
-)
-_PG_MONTH = PG_MONTH.format(row="")
-_PG_IDS = text("SELECT min(id), max(id) FROM articles")
-_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
-_PG_MONTHS = text(
-    "SELECT min(b.lo), max(b.hi) FROM generate_series(CAST(:first AS timestamp), "
-    "CAST(:last AS timestamp), interval '1 month') AS m(month) CROSS JOIN LATERAL (SELECT "
-    f"(SELECT id FROM articles WHERE {_PG_MONTH} = m.month ORDER BY id LIMIT 1) AS lo, "
-    f"(SELECT id FROM articles WHERE {_PG_MONTH} = m.month ORDER BY id DESC LIMIT 1) AS hi"
-    ") AS b"
-)
 _MONTHS = text(
     "SELECT min(first_id), max(last_id) FROM articles_fts_months "
     "WHERE month BETWEEN :first AND :last"
 )
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which articles a search may return: of these sites (None: any), published in
-    [since, until)."""
-
-    sites: Sequence[str] | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def sql(self, alias: str = "a.", *, sites: bool = True) -> str:
-        """The filters as SQL conditions; `sites=False` leaves the site to the index query."""
-        clauses = [
-            f"AND {alias}site IN :sites" if self.sites is not None and sites else "",
-            f"AND {alias}published_at >= :since" if self.since is not None else "",
-            f"AND {alias}published_at < :until" if self.until is not None else "",
-        ]
-        return " ".join(c for c in clauses if c)
-
-    def bind(
-        self, statement: TextClause, now: datetime | None = None
-    ) -> tuple[TextClause, dict[str, object]]:
-        """`statement` with the filters' parameters (and `now`), times typed as the archive
-        stores them."""
-        params: dict[str, object] = {}
-        if self.sites is not None and ":sites" in statement.text:
-            statement = statement.bindparams(bindparam("sites", expanding=True))
-            params["sites"] = list(self.sites)
-        for name, value in (("since", self.since), ("until", self.until), ("now", now)):
-            if value is not None:
-                statement = statement.bindparams(bindparam(name, type_=UTCDateTime()))
-                params[name] = value
-        return statement, params
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: int
-    relevance: float
-    age_days: float
 
 
 def find_candidates(
@@ -103,13 +55,15 @@ def find_candidates(
     if dialect not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"full-text search needs SQLite or PostgreSQL, not {dialect}")
     window = _sqlite if dialect == "sqlite" else _postgresql
-    found = window(session, query, filters, now)
+    if dialect == "postgresql":
+        session.execute(CUSTOM_PLANS)  # for the transaction: every statement of this search
+    found, share = window(session, query, filters, now, None)
     undated = filters.since is None and filters.until is None
     if undated and len(found) == WINDOW and max(c.age_days for c in found) > RECENT_DAYS:
         since = now - timedelta(days=RECENT_DAYS)
         first = _first_id_since(session, dialect, since)
         if first is not None and first < min(c.id for c in found):  # else nothing to add
-            more = window(session, query, Filters(filters.sites, since=since), now)
+            more, _ = window(session, query, Filters(filters.sites, since=since), now, share)
             return list(({c.id: c for c in found} | {c.id: c for c in more}).values())
     return found
 
@@ -120,34 +74,14 @@ def _first_id_since(session: Session, dialect: str, since: datetime) -> int | No
         month = since.astimezone(UTC).strftime("%Y-%m")
         first = session.execute(_MONTHS, {"first": month, "last": "9999-99"}).one()[0]
         return int(first) if first is not None else None
-    bounds = _pg_id_bounds(session, since, None)
+    bounds = month_bounds(session, since, None)
     return bounds[0] if bounds else None
 
 
-def _pg_id_bounds(
-    session: Session, since: datetime | None, until: datetime | None
-) -> tuple[int, int] | None:
-    """The lowest and highest id of the articles published in the months of [since, until):
-    two probes of `ix_articles_search_month` a month. None when no article is in them."""
-    first, last = session.execute(_PG_DATES).one()
-    if first is None:
-        return None
-    if since is not None:
-        first = since
-    if until is not None:
-        last = until - timedelta(microseconds=1)
-    months = {"first": _month(first), "last": _month(last)}
-    lo, hi = session.execute(_PG_MONTHS, months).one()
-    return (int(lo), int(hi)) if lo is not None else None
-
-
-def _month(moment: datetime) -> datetime:
-    """The first instant of `moment`'s month in UTC, naive, as the month index has it."""
-    utc = moment.astimezone(UTC) if moment.tzinfo else moment
-    return utc.replace(day=1, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-
-
-def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
+def _sqlite(
+    session: Session, query: Query, filters: Filters, now: datetime, share: float | None
+) -> tuple[list[Candidate], float | None]:
+    """The newest WINDOW matches and their relevance (`share` is PostgreSQL's)."""
     bounds, span = "", {}
     if filters.since is not None or filters.until is not None:
         # ids grow with crawl time, not publication time: the ids of the months asked for bound
@@ -160,7 +94,7 @@ def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> 
             months["last"] = last.strftime("%Y-%m")
         lo, hi = session.execute(_MONTHS, months).one()
         if lo is None:
-            return []
+            return [], None
         bounds, span = "AND articles_fts.rowid BETWEEN :lo AND :hi", {"lo": lo, "hi": hi}
     restrict = ""
     if filters.sites is not None:
@@ -179,9 +113,9 @@ def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> 
     terms = query.fts5()
     params |= {**span, "window": WINDOW}
     params["match"] = "{title lead body} : (" + terms + ")" + restrict
-    rows = session.execute(statement.columns(*_TYPED), params).all()
+    rows = session.execute(statement.columns(*TYPED), params).all()
     if not rows:
-        return []
+        return [], None
     relevance = {id_: 1.0 for id_, _, _ in rows}
     features = [(TITLE, "{title} : (" + terms + ")"), (LEAD, "{lead} : (" + terms + ")")]
     phrase = query.phrase()
@@ -196,76 +130,64 @@ def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> 
         for (rowid,) in session.execute(probe, {**span, "match": expression + restrict}):
             if rowid in relevance:
                 relevance[rowid] += weight
-    return [Candidate(id_, relevance[id_], age) for id_, age, _ in rows]
+    return [Candidate(id_, relevance[id_], age) for id_, age, _ in rows], None
 
 
-def _postgresql(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
-    """The newest WINDOW matches, read in id ranges from the newest down (CHUNK ids, then four
-    times more each time) until WINDOW are found: the GIN index gives the matches in no useful
-    order, and sorting them by id means reading the row of every match in the archive (17,000
-    rows of a town's name, 0.2 s on a million articles); within a range, only those of the
-    range, and a common word is found within the first few hundred rows of the first one."""
-    # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
-    # parameters: one plan for every word, blind to how common it is (seconds for a date filter
-    # on a million articles). A search is planned for its own words, for this transaction.
-    session.execute(_CUSTOM_PLANS)
+def _postgresql(
+    session: Session, query: Query, filters: Filters, now: datetime, share: float | None
+) -> tuple[list[Candidate], float | None]:
+    """The newest WINDOW matches, read in id ranges from the newest down until WINDOW are
+    found, and the share of the ids read that match (`share`: that of an earlier window of the
+    same terms). The GIN index gives the matches in no useful order, and sorting them by id
+    means reading the row of every match in the archive (17,000 rows of a town's name, 0.2 s on
+    a million articles); within a range, only those of the range.
+
+    The planner chooses between reading a range backwards and checking each vector (good for
+    words in most articles: found within a few hundred rows) and the GIN index (good for rare
+    ones), but counts neither what checking a vector costs (reading it from TOAST, 4-5 buffers)
+    nor the GIN index's posting lists of common words (60-150 ms for two of them on a million
+    articles). Once the share is known (after the first range, or from the earlier window) it
+    decides instead: below SPARSE, the GIN index (it scanned 15,000 vectors for the newest 500
+    of a word in 3 % of the articles, 0.4 s); above, the backward read (a date filter made it
+    read two common words' posting lists, 0.17-0.26 s). The next range is then sized by it."""
     if filters.since is not None or filters.until is not None:
-        bounds = _pg_id_bounds(session, filters.since, filters.until)
+        bounds = month_bounds(session, filters.since, filters.until)
     else:
-        bounds = session.execute(_PG_IDS).one()
+        bounds = session.execute(IDS).one()
     if bounds is None or bounds[0] is None:
-        return []
+        return [], share
     lo, hi = int(bounds[0]), int(bounds[1])
     dated = filters.since is not None or filters.until is not None
     found: list[Candidate] = []
-    size = CHUNK
+    size, read, chosen = CHUNK, 0, False
+    if share is not None:
+        chosen = _choose_plan(session, share)
     while hi >= lo and len(found) < WINDOW:
         floor = max(lo, hi - size + 1)
         whole = floor == lo and not found and not dated  # the archive is smaller than a range
         statement, params = postgresql_statement(query, filters, now, bounded=not whole)
         params |= {"lo": floor, "hi": hi, "window": WINDOW - len(found)}
-        rows = session.execute(statement.columns(*_TYPED), params)
-        found += [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]
-        hi, size = floor - 1, size * 4
-    return found
+        rows = session.execute(statement.columns(*TYPED), params)
+        got = [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]
+        found += got
+        needed = WINDOW - len(found)
+        # the ids read: the whole range, or down to the last match when the window filled up
+        read += hi - (min(c.id for c in got) if got and not needed else floor) + 1
+        share = len(found) / read
+        if needed and not chosen:
+            chosen = _choose_plan(session, share)
+        size = max(CHUNK, int(needed / share * 1.5)) if share and share < SPARSE else size * 4
+        hi = floor - 1
+    if chosen:
+        session.execute(_ANY_PLAN)
+    return found, share
 
 
-def postgresql_statement(
-    query: Query, filters: Filters, now: datetime, *, bounded: bool = True, explain: str = ""
-) -> tuple[TextClause, dict[str, object]]:
-    """The candidates' query on PostgreSQL and its parameters, but :lo and :hi, the range of
-    ids it reads (`bounded`; else any), and :window, how many it may still return; `explain`
-    ("EXPLAIN ...") prefixes it, for a test to read its plan.
-
-    The dates are checked inside coalesce(), where the planner neither uses an index for them
-    nor multiplies their selectivity with the id range's: the two say the same thing (the
-    range is that of the months asked for), and taken as independent they made it expect a few
-    hundred rows, then read and sort every row of the period instead of the newest ones. Only
-    the ids leave the inner query: each vector is read once to match (and once more for the
-    WINDOW ranked), never carried through a sort."""
-    conditions = ["a.id BETWEEN :lo AND :hi" if bounded else "true"]
-    if filters.since is not None:
-        conditions.append("coalesce(a.published_at >= :since, false)")
-    if filters.until is not None:
-        conditions.append("coalesce(a.published_at < :until, false)")
-    match = "to_tsquery('simple', :query)"
-    if filters.sites is not None:
-        match += " && CAST(:site_lexemes AS tsquery)"
-    conditions.append(f"{pg_vector('a')} @@ ({match})")
-    statement, params = filters.bind(
-        text(
-            f"{explain} SELECT w.id, w.age, 0.1 + ts_rank_cd({pg_vector('r')}, "
-            "to_tsquery('simple', :query)) AS relevance FROM (SELECT a.id, extract(epoch FROM "
-            ":now - coalesce(a.published_at, a.first_seen_at)) / 86400 AS age FROM articles AS a "
-            f"WHERE {' AND '.join(conditions)} ORDER BY a.id DESC LIMIT :window) AS w "
-            "JOIN articles AS r ON r.id = w.id"
-        ),
-        now,
+def _choose_plan(session: Session, share: float) -> bool:
+    """Read the next ranges through the GIN index only (`share` below SPARSE) or backwards by
+    id only, for this transaction, until _ANY_PLAN."""
+    sparse = share < SPARSE
+    session.execute(
+        _PLAN, {"index": "off" if sparse else "on", "bitmap": "on" if sparse else "off"}
     )
-    params |= {"query": query.tsquery(), "window": WINDOW}
-    if filters.sites is not None:
-        params["site_lexemes"] = " | ".join(
-            "'" + (PG_SITE_LEXEME + site).replace("\\", "\\\\").replace("'", "''") + "'"
-            for site in filters.sites
-        )
-    return statement, params
+    return True

@@ -11,20 +11,15 @@ bounds the index scan without reading every article of the period, and the index
 `ix_articles_fts_time` gives a candidate's site and dates without reading its row (which, with
 the body before the dates, means reading the whole body).
 
-PostgreSQL: two immutable SQL functions, `tinbao_fold(text)` (no extension needed) and
-`tinbao_search_vector(title, lead, body)` (the folded title weighted A, lead B, body), the
-stored generated column `articles.search_vector` that holds the latter and the site lexeme
-(`site:baocantho`), a GIN index on the column, which hand-written SQL can use too, and
-`ix_articles_search_month`, the ids of each month of publication (what `articles_fts_months`
-is on SQLite, without a table that every insert would lock). Stored, not an expression index:
-a search reads each candidate's vector (to check a phrase, to rank), and the planner knows what
-a column costs, where it took the function for cheap and computed it row by row (seconds on a
-few thousand articles). The column is not in the models, which SQLite shares: the ORM never
-loads it.
+PostgreSQL (storage/search_table.py): `tinbao_fold(text)` (no extension needed),
+`tinbao_search_vector(title, lead, body)`, and `articles_search`, a narrow table kept by a
+trigger with each article's times, folded title and lead, and full vector under a GIN index;
+`ix_articles_search_month` on `articles` gives the ids of each month of publication (what
+`articles_fts_months` is on SQLite, without a table that every insert would lock).
 
-Revisions 0005 and 0011 create these objects for an existing archive; `Base.metadata.create_all`
-creates them through the events below, so that both ways give the same archive (a test compares
-them).
+Revisions 0005, 0011 and 0024 create these objects for an existing archive;
+`Base.metadata.create_all` creates them through the events below, so that both ways give the
+same archive (a test compares them).
 """
 
 from __future__ import annotations
@@ -33,12 +28,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, event, text
 
-from storage.folding import marks, spaces, translation
 from storage.models import Article
+from storage.search_table import PG_DROP, PG_INDEX, PG_MONTH_INDEX, PG_TABLE, pg_ddl
 
 FTS_TABLE = "articles_fts"
-PG_INDEX = "ix_articles_search"
-PG_MONTH_INDEX = "ix_articles_search_month"  # the ids of a month of publication, for date filters
 TIME_INDEX = "ix_articles_fts_time"  # id -> site and times without reading the article's row
 TRIGGERS = ("articles_ai", "articles_ad", "articles_au", "articles_months_ai", "articles_months_au")
 
@@ -96,68 +89,6 @@ SQLITE_DROP = (
 )
 
 
-PG_COLUMN = "search_vector"
-
-
-def pg_vector(row: str = "articles") -> str:
-    """The indexed tsvector of a row of `articles`: its stored column (a query must name it to
-    use the index; computing `tinbao_search_vector()` again costs a millisecond a row)."""
-    return f"{row}.{PG_COLUMN}"
-
-
-def pg_fold_function() -> str:
-    """`tinbao_fold(text)`, as `fold` but in SQL: decompose (NFD), drop the combining marks,
-    replace đ/Đ (and, only in a text that has one, the other letters no decomposition folds:
-    translate() costs the length of its table for every character), lowercase, compose (NFC),
-    one space for each run of white space. About 0.8 ms for a 4 KB body, six times less than
-    a translate() of every marked letter. OFFSET 0 keeps PostgreSQL from pasting the decomposed
-    text's expression into each of its three uses (computing it three times)."""
-    source, target = translation()
-    rare = "".join(c for c in source if c not in "Đđ")
-    rare_folded = "".join(t for c, t in zip(source, target, strict=True) if c not in "Đđ")
-    return (
-        "CREATE OR REPLACE FUNCTION tinbao_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE "
-        "PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$ SELECT btrim(regexp_replace(lower("
-        f"normalize(CASE WHEN bare ~ '[{rare}]' THEN translate(bare, '{rare}', '{rare_folded}') "
-        f"ELSE bare END, NFC)), '{spaces()}{{2,}}|{spaces(but_space=True)}', ' ', 'g')) FROM ("
-        f"SELECT translate(regexp_replace(normalize(value, NFD), '{marks()}+', '', 'g'), 'Đđ', "
-        "'dd') AS bare OFFSET 0) AS decomposed $$"
-    )
-
-
-# SET search_path: the function finds tinbao_fold in the archive's own schema whatever the
-# search_path of the session that writes `articles` (schema 0007).
-PG_SEARCH_VECTOR = (
-    "CREATE OR REPLACE FUNCTION tinbao_search_vector(title text, lead text, body text) "
-    "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$ "
-    "SELECT setweight(to_tsvector('simple', coalesce(tinbao_fold(title), '')), 'A') || "
-    "setweight(to_tsvector('simple', coalesce(tinbao_fold(lead), '')), 'B') || "
-    "to_tsvector('simple', coalesce(tinbao_fold(body), '')) $$"
-)
-
-
-# The lexeme that marks a row's site, without a position (ranking and phrases ignore it): a
-# site filter is then part of the index query, as the site column is in FTS5's. No word of a
-# text can give it: the parser splits "site:x" into "site" and "x".
-PG_SITE_LEXEME = "site:"
-PG_COLUMN_EXPRESSION = (
-    f"tinbao_search_vector(title, lead, body) || array_to_tsvector(ARRAY['{PG_SITE_LEXEME}' || "
-    "site])"
-)
-PG_MONTH = "date_trunc('month', {row}published_at AT TIME ZONE 'UTC')"
-
-
-def pg_ddl() -> tuple[str, ...]:
-    return (
-        pg_fold_function(),
-        PG_SEARCH_VECTOR,
-        f"ALTER TABLE articles ADD COLUMN {PG_COLUMN} tsvector GENERATED ALWAYS AS "
-        f"({PG_COLUMN_EXPRESSION}) STORED",
-        f"CREATE INDEX {PG_INDEX} ON articles USING gin ({PG_COLUMN})",
-        f"CREATE INDEX {PG_MONTH_INDEX} ON articles (({PG_MONTH.format(row='')}), id)",
-    )
-
-
 def create_search_index(connection: Connection) -> None:
     """Create the index objects on an archive that has `articles` and lacks them."""
     dialect = connection.dialect.name
@@ -176,10 +107,8 @@ def rebuild_search_index(connection: Connection) -> None:
 
 def is_search_object(name: str | None, type_: str, *_: Any) -> bool:
     """True for the objects above, which the models do not describe (for Alembic's compare)."""
-    if type_ == "column":
-        return name == PG_COLUMN
     if type_ == "table":
-        return name == FTS_TABLE or (name or "").startswith(FTS_TABLE + "_")
+        return name in (FTS_TABLE, PG_TABLE) or (name or "").startswith(FTS_TABLE + "_")
     return type_ == "index" and name in (PG_INDEX, PG_MONTH_INDEX, TIME_INDEX)
 
 
@@ -195,6 +124,7 @@ def _after_create(target: Table, connection: Connection, **_: Any) -> None:
 
 @event.listens_for(Article.__table__, "before_drop")
 def _before_drop(target: Table, connection: Connection, **_: Any) -> None:
-    if connection.dialect.name == "sqlite":
-        for statement in SQLITE_DROP:
-            connection.execute(text(statement))
+    dialect = connection.dialect.name
+    statements = SQLITE_DROP if dialect == "sqlite" else PG_DROP if dialect == "postgresql" else ()
+    for statement in statements:
+        connection.execute(text(statement))

@@ -38,11 +38,19 @@ def story_text(article: Article) -> str:
     return "\n".join(filter(None, (getattr(article, column) for column in STORY_COLUMNS)))
 
 
+def lock_stories(session: Session) -> None:
+    """On PostgreSQL, wait for the story lock until this transaction ends (a no-op when it
+    holds it): two crawls saving two copies at once would each miss the other's uncommitted
+    rows. A transaction that saves articles takes it before its first INSERT (save_article),
+    so that no writer holding it ever waits on another's uncommitted article row: with
+    batched transactions that wait would be a deadlock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+
+
 def assign_story(session: Session, article: Article) -> int:
     """Index `article`'s text and give it a story (an existing one or its own); its story id."""
-    if session.get_bind().dialect.name == "postgresql":
-        # two crawls saving two copies at once would each miss the other's uncommitted rows
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+    lock_stories(session)
     sig = signature(story_text(article))
     keys = band_keys(sig) if sig is not None else []
     matched: set[int] = set()

@@ -6,12 +6,14 @@ nothing, and the second insert fails on the unique key."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 
 def insert_ignoring_conflicts(session: Session, table: Table, row: dict[str, Any]) -> bool:
@@ -29,6 +31,40 @@ def insert_ignoring_conflicts(session: Session, table: Table, row: dict[str, Any
     except IntegrityError:
         return False
     return True
+
+
+def insert_new(session: Session, entity: type[T], row: dict[str, Any]) -> T | None:
+    """INSERT `row` as an `entity` (an ORM class) in one statement, the new object returned and
+    known to the session; None when the row conflicts with a unique key (nothing written)."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        module = sqlite if dialect == "sqlite" else postgresql
+        statement = module.insert(entity).values(row).on_conflict_do_nothing().returning(entity)
+        return session.scalars(statement).first()
+    made = entity(**row)
+    try:
+        with session.begin_nested():
+            session.add(made)
+    except IntegrityError:
+        return None
+    return made
+
+
+def insert_rows_ignoring_conflicts(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]]
+) -> None:
+    """INSERT every row of `rows` in one executemany; a row conflicting with a unique key is
+    left out, the others go in. (Parameters, not a multi-row VALUES: that would be compiled
+    anew for every call, as its values are part of the statement.)"""
+    dialect = session.get_bind().dialect.name
+    if not rows:
+        return
+    if dialect in ("sqlite", "postgresql"):
+        module = sqlite if dialect == "sqlite" else postgresql
+        session.execute(module.insert(table).on_conflict_do_nothing(), list(rows))
+        return
+    for row in rows:
+        insert_ignoring_conflicts(session, table, row)
 
 
 def insert_or_update(

@@ -4,20 +4,28 @@ taken for the archive refusing."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Engine, func, select
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from crawler.archive_writes import refusal
+from crawler import archive_writes
+from crawler.archive_writes import COUNTER, refusal, stop_reason
+from crawler.pipelines import ArchiveArticles
 from storage import Article, open_archive
 from tests.replica import ReplicaServer, ReplicaSite, run_crawl
 from tests.replica.crawl import start_crawl
 from tests.tcp_relay import TcpRelay
+from tests.test_pipelines import ARTICLE
 
 NOISE = ("Traceback", "Error processing")
 
@@ -86,4 +94,45 @@ def test_a_crawl_whose_postgresql_goes_away_stops_at_the_first_refused_write(
     assert log.count("the archive refused to store") == 1, log[-3000:]
     last = log.strip().splitlines()[-1]
     assert last.startswith("crawl of replica failed: archive not writable: "), last
+    engine.dispose()
+
+
+def test_a_refused_batch_commit_drops_every_article_of_the_batch_and_fails_the_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    settings = {"TINBAO_DATABASE_URL": url, "TINBAO_WRITE_BATCH": 3, "TINBAO_WRITE_INTERVAL": 3600}
+    crawler = get_crawler(settings_dict=settings)
+    crawler.engine = SimpleNamespace(running=True)  # type: ignore[assignment]
+    ended: list[str] = []
+    monkeypatch.setattr(archive_writes, "end_crawl", lambda _crawler, why: ended.append(why))
+    pipeline = ArchiveArticles.from_crawler(crawler)
+    pipeline.open_spider()
+    assert pipeline.writer is not None
+
+    def disk_full(_connection: object) -> None:
+        raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    event.listen(pipeline.writer.engine, "commit", disk_full)
+    items = [replace(ARTICLE, url=f"{ARTICLE.url}?n={n}", body=f"{n}\n{ARTICLE.body}")
+             for n in range(3)]  # fmt: skip
+
+    async def store_all() -> list[object]:
+        return await asyncio.gather(*(pipeline.process_item(i) for i in items),
+                                    return_exceptions=True)  # fmt: skip
+
+    try:
+        answers = asyncio.run(store_all())
+    finally:
+        pipeline.close_spider()
+    reason = "failed: archive not writable: database or disk is full"
+    assert [str(a) for a in answers] == [f"not stored, {reason}: {i.url}" for i in items]
+    assert all(isinstance(a, DropItem) for a in answers)
+    assert stop_reason(crawler) == reason
+    assert ended == [reason]  # the crawl ends "failed: archive not writable: ..."
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("tinbao/articles/new") is None
+    assert crawler.stats.get_value(COUNTER) == 3
+    engine = open_archive(url)
+    assert stored(engine) == 0
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -42,6 +43,11 @@ def test_an_article_passes_through() -> None:
     assert RequireArticle.from_crawler(get_crawler()).process_item(ARTICLE) is ARTICLE
 
 
+def store(pipeline: ArchiveArticles, item: Article) -> object:
+    """The archive pipeline's answer for `item`, once its save is committed."""
+    return asyncio.run(pipeline.process_item(item))
+
+
 def test_articles_are_archived_once_and_counted(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     crawler = get_crawler(settings_dict={"TINBAO_DATABASE_URL": url})
@@ -49,7 +55,7 @@ def test_articles_are_archived_once_and_counted(tmp_path: Path) -> None:
     pipeline.open_spider()
     try:
         for _ in range(2):
-            assert pipeline.process_item(ARTICLE) is ARTICLE
+            assert store(pipeline, ARTICLE) is ARTICLE
     finally:
         pipeline.close_spider()
     assert crawler.stats is not None
@@ -69,7 +75,7 @@ def test_unserved_pages_mark_stored_articles_gone_and_remember_the_rest(tmp_path
     unserved = RecordUnservedPages.from_crawler(crawler)
     archive.open_spider()
     try:
-        archive.process_item(ARTICLE)
+        store(archive, ARTICLE)
         items = [
             GoneArticle(ARTICLE.url, "baocantho", "http_404"),
             GoneArticle("https://baocantho.com.vn/chua-luu-a2.html", "baocantho", "http_410"),
@@ -107,7 +113,7 @@ def test_the_urls_an_article_was_fetched_and_redirected_from_are_its_aliases(
     )
     pipeline.open_spider()
     try:
-        pipeline.process_item(item)
+        store(pipeline, item)
     finally:
         pipeline.close_spider()
     engine = open_archive(url)

@@ -110,3 +110,25 @@ def test_the_circuit_breaker_ends_a_crawl_of_a_failing_site_at_once(tmp_path: Pa
     opened = datetime.fromisoformat(json.loads(stats)["tinbao/breaker/opened_at"])
     closed = datetime.fromisoformat(finished).replace(tzinfo=UTC)
     assert closed - opened < timedelta(seconds=3), (opened, closed)  # a pause would be 5 s
+
+
+@pytest.mark.e2e
+def test_every_request_that_waited_for_robots_txt_is_checked_against_it(tmp_path: Path) -> None:
+    """Scrapy 2.19's robots.txt middleware gave the parsed rules to the first request that
+    waited for robots.txt only (the others awaited the same Deferred, whose result the first
+    await had consumed, and got None: no rules), so forbidden pages asked for while robots.txt
+    was on its way were fetched."""
+    site = ReplicaSite(articles=3, sections=("thoi-su",))
+    with ReplicaServer(site, faults={"/robots.txt": Fault("timeout", delay=0.5)}) as server:
+        base = server.base_url
+        sites = tmp_path / "sites.toml"
+        forbidden = [f"{base}/private/", f"{base}/private/cu/", f"{base}/private/moi/"]
+        sites.write_text(site.registry_toml(base, sections=[f"{base}/thoi-su/", *forbidden]),
+                         "utf-8")  # fmt: skip
+        result = run_crawl(
+            "replica", sites_file=sites, database_url=f"sqlite:///{tmp_path / 'a.db'}"
+        )
+        assert result.returncode == 0, result.log[-3000:]
+        paths = server.paths()
+    assert "/thoi-su/" in paths
+    assert [p for p in paths if p.startswith("/private/")] == []

@@ -156,10 +156,10 @@ def test_postgresql_uses_the_index(
 ) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("a plan of PostgreSQL's")
-    from storage.search_index import pg_vector
+    from storage.search_table import PG_TABLE, pg_vector
 
     session.execute(text("SET LOCAL enable_seqscan = off"))
-    query = f"SELECT id FROM articles AS a WHERE {pg_vector('a')} @@ to_tsquery('simple', 'da')"
+    query = f"SELECT id FROM {PG_TABLE} AS s WHERE {pg_vector('s')} @@ to_tsquery('simple', 'da')"
     plan = session.execute(text(f"EXPLAIN {query}")).scalars().all()
     assert any("ix_articles_search" in line for line in plan), plan
 

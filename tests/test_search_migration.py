@@ -157,7 +157,18 @@ def _pg_objects(connection: Connection) -> dict[str, str]:
              "WHERE table_name = 'articles' AND table_schema = current_schema() "
              "AND is_generated = 'ALWAYS'")
     ).all()  # fmt: skip
-    return {name: definition for name, definition in [*index, *function, *column]}
+    table = connection.execute(
+        text("SELECT 'articles_search.' || column_name, data_type || ' ' || is_nullable "
+             "FROM information_schema.columns WHERE table_name = 'articles_search' "
+             "AND table_schema = current_schema()")
+    ).all()  # fmt: skip
+    triggers = connection.execute(
+        text("SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger AS t JOIN pg_class AS c "
+             "ON c.oid = t.tgrelid WHERE c.relname = 'articles' AND NOT t.tgisinternal "
+             "AND c.relnamespace = current_schema()::regnamespace")
+    ).all()  # fmt: skip
+    objects = [*index, *function, *column, *table, *triggers]
+    return {name: definition for name, definition in objects}
 
 
 def test_tinbao_db_upgrade_makes_an_old_archive_searchable(

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from storage import create_schema, make_engine, make_sessionmaker, parse_query, search_articles
-from storage.search_candidates import Filters, postgresql_statement
+from storage.search_filters import Filters
+from storage.search_postgresql import postgresql_statement
 from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.postgres
@@ -113,8 +114,9 @@ def test_a_date_filter_is_bounded_by_the_ids_of_its_months(archive: Session) -> 
 def test_ranges_of_ids_find_the_same_newest_matches(
     archive: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Read 70 ids at a time (then 280, 1,120...), the newest 50 matches are those one read
-    of the whole archive finds."""
+    """Read 70 ids at a time (then 280, 1,120..., or ranges sized by the share of matches
+    seen, read through the GIN index), the newest 50 matches are those one read of the whole
+    archive finds."""
     monkeypatch.setattr("storage.search_candidates.WINDOW", 50)
     searches = [("tinh", {}), ("hiem", {}), ("lua moi", {"sites": ["bao1", "bao4"]}),
                 ("kinh te", {"since": NOW - timedelta(days=400)})]  # fmt: skip
@@ -122,4 +124,7 @@ def test_ranges_of_ids_find_the_same_newest_matches(
     monkeypatch.setattr("storage.search_candidates.CHUNK", 70)
     ranged = [search_articles(archive, q, now=NOW, limit=50, **f) for q, f in searches]  # type: ignore[arg-type]
     assert ranged == whole
+    monkeypatch.setattr("storage.search_candidates.SPARSE", 0.5)  # 40 %: sized by the share
+    sized = [search_articles(archive, q, now=NOW, limit=50, **f) for q, f in searches]  # type: ignore[arg-type]
+    assert sized == whole
     assert [len(hits) for hits in whole] == [50, 1, 50, 50]

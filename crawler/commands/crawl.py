@@ -26,8 +26,9 @@ from twisted.python.failure import Failure
 
 from crawler.archive_writes import stop_reason
 from crawler.extensions.crawl_runs import summary_line
+from crawler.frontier.settings import frontier_url
 from crawler.logformatter import quiet_library_noise
-from crawler.outcome import USAGE, exit_code, startup_failure
+from crawler.outcome import FAILED, USAGE, exit_code, startup_failure
 from crawler.registry import unknown_site
 from crawler.setting_checks import bad_setting
 from storage import BadArchiveUrl
@@ -58,6 +59,8 @@ class Command(ScrapyCrawl):
         if problem is not None:
             self._fail(USAGE, problem)
             return
+        if not self._frontier_reached():
+            return
         crawler = self._create_crawler(key)
         errors: list[BaseException] = []
         _keep_error(self.crawler_process.crawl(crawler, **opts.spargs), errors)
@@ -70,6 +73,27 @@ class Command(ScrapyCrawl):
         reason = stop_reason(crawler) or stats.get("finish_reason")
         self.exitcode = exit_code(reason)
         print(summary_line(key, reason, stats), file=sys.stderr, flush=True)
+
+    def _frontier_reached(self) -> bool:
+        """With a shared frontier (TINBAO_FRONTIER), whether its Redis answers; if not, said
+        in one line (exit status 1, 2 without the [frontier] extra) rather than as the
+        traceback of a scheduler that could not be built."""
+        assert self.settings is not None
+        url = frontier_url(self.settings)
+        if not url:
+            return True
+        try:
+            from crawler.frontier.status import FrontierUnusable, connect
+        except ImportError:
+            self._fail(USAGE, "TINBAO_FRONTIER needs the [frontier] extra: "
+                              "pip install 'tinbao[frontier]'")  # fmt: skip
+            return False
+        try:
+            connect(url).close()
+        except FrontierUnusable as exc:
+            self._fail(FAILED, str(exc))
+            return False
+        return True
 
     def _startup_failed(self, error: BaseException) -> None:
         known = startup_failure(error)

@@ -4,7 +4,9 @@ watchdog for the supervisor and the time limit.
 When the spider opens, the crawl takes its site's claim in the archive (storage/claims.py)
 before its crawl_runs row is written (this extension comes before RecordCrawlRun). A crawl
 refused the claim says so in one line and closes as "failed: already running"; one that got it
-first settles the runs of its site whose process is gone ("crashed: lost").
+first settles the runs of its site whose process is gone ("crashed: lost"). The crawls of one
+shared frontier (TINBAO_FRONTIER, docs/frontier.md) take the site's claim together, each with
+a member claim of its own: they run side by side, never beside an exclusive crawl.
 
 A thread, independent of the reactor, then decides whether the crawl must stop
 (crawler.supervised.Watch: its supervisor died, its time limit passed) and renews the claim
@@ -37,9 +39,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.archive_writes import guard
 from crawler.extensions.crawl_runs import run_counts
+from crawler.frontier.keys import FrontierKeys
+from crawler.frontier.settings import frontier_url
 from crawler.supervised import ALREADY_RUNNING, CLAIM_LOST, Watch, holder_for
 from storage import make_sessionmaker, open_archive
-from storage.claims import record_heartbeat, release_claim, settle_lost_runs, take_claim
+from storage.claims import (
+    ClaimAnswer,
+    record_heartbeat,
+    release_claim,
+    release_shared_claim,
+    settle_lost_runs,
+    take_claim,
+    take_shared_claim,
+)
 
 logger = logging.getLogger(__name__)
 PARENT_POLL_SECONDS = 2.0  # without the supervisor's pipe: how often its pid is checked
@@ -64,6 +76,7 @@ class SuperviseCrawl:
             deadline=utc_now() + timedelta(seconds=limit) if limit > 0 else None,
         )
         self.spider: Spider | None = None
+        self.frontier: str | None = None  # the shared frontier's key prefix, if any
         self.engine: Engine | None = None
         self.sessions: Any = None
         self.claimed = False
@@ -89,11 +102,14 @@ class SuperviseCrawl:
     # -- the claim ----------------------------------------------------------------------------
     def spider_opened(self, spider: Spider) -> None:
         self.spider = spider
+        if frontier_url(self.crawler.settings):
+            pattern = self.crawler.settings.get("TINBAO_FRONTIER_KEY", "")
+            self.frontier = FrontierKeys.for_site(spider.name, pattern).base
         self.engine = open_archive(self.database_url)
         self.sessions = make_sessionmaker(self.engine)
         now = utc_now()
         with guard(self.crawler, "the site's claim"), self.sessions.begin() as session:
-            answer = take_claim(session, spider.name, self.holder, now=now, lease=self.lease)
+            answer = self._take(session, now)
         # Connected now, so that it runs after RecordCrawlRun has closed the row.
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         if not answer.taken:
@@ -111,6 +127,13 @@ class SuperviseCrawl:
                                "articles stored", run.id, run.site,
                                run.started_at.isoformat(timespec="seconds"), run.status,
                                run.articles_new)  # fmt: skip
+
+    def _take(self, session: Any, now: datetime) -> ClaimAnswer:
+        """Take or renew the site's claim: alone, or with the crawls sharing its frontier."""
+        if self.frontier is None:
+            return take_claim(session, self._site(), self.holder, now=now, lease=self.lease)
+        return take_shared_claim(session, self._site(), self.holder, frontier=self.frontier,
+                                 now=now, lease=self.lease)  # fmt: skip
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self._finish()
@@ -134,7 +157,11 @@ class SuperviseCrawl:
         self.claimed = False
         try:
             with self.sessions.begin() as session:
-                release_claim(session, self._site(), self.holder)
+                if self.frontier is None:
+                    release_claim(session, self._site(), self.holder)
+                else:
+                    release_shared_claim(session, self._site(), self.holder,
+                                         frontier=self.frontier, now=utc_now())  # fmt: skip
         except SQLAlchemyError as exc:
             logger.warning("could not give the claim of %s back (%s): it expires by itself",
                            self._site(), type(exc).__name__)  # fmt: skip
@@ -213,7 +240,7 @@ class SuperviseCrawl:
         counts = run_counts(dict(self.crawler.stats.get_stats()))
         try:
             with self.sessions.begin() as session:
-                answer = take_claim(session, self._site(), self.holder, now=now, lease=self.lease)
+                answer = self._take(session, now)
                 if answer.taken:
                     record_heartbeat(session, self.holder, now=now, counts=counts,
                                      log_file=self.log_file)  # fmt: skip

@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.ending import ENDING, crawl_ending
+from crawler.ending import DROPPED, ENDING, crawl_ending
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class HostPacing:
         self.max_delay = crawler.settings.getfloat("TINBAO_MAX_CRAWL_DELAY", 60.0)
         self.spacing: dict[str, float] = {}
         self.next_start: dict[str, float] = {}
+        self.turns: dict[str, asyncio.Lock] = {}
         self.ending: asyncio.Event | None = None  # made in the event loop, on first use
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.pause, signal=pause_host)
@@ -68,14 +69,21 @@ class HostPacing:
             return  # robots.txt itself, fetched before anything else
         ending = self._ending()
         netloc = urlparse_cached(request).netloc
-        now = time.monotonic()
-        start = max(now, self.next_start.get(netloc, 0.0))
-        self.next_start[netloc] = start + self.spacing.get(netloc, 0.0)
-        if start > now and not ending.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(ending.wait(), start - now)
-        if ending.is_set():
-            raise IgnoreRequest(ENDING)
+        # One request of a host waits at a time, in the order they came (the lock is fair), and
+        # its turn is taken when it leaves, not booked when it came: a waiter woken late (the
+        # reactor busy, e.g. while the extraction workers start) would otherwise let the next
+        # one go less than Crawl-delay after it.
+        async with self.turns.setdefault(netloc, asyncio.Lock()):
+            while not ending.is_set():
+                now = time.monotonic()
+                start = self.next_start.get(netloc, 0.0)
+                if start <= now:
+                    self.next_start[netloc] = now + self.spacing.get(netloc, 0.0)
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(ending.wait(), start - now)
+        request.meta[DROPPED] = True
+        raise IgnoreRequest(ENDING)
 
     def _ending(self) -> asyncio.Event:
         if self.ending is None:

@@ -1,66 +1,90 @@
 """Store each article in the archive (storage.save_article decides new/updated/duplicate),
 with where its raw page is kept and which extractor read it, so `tinbao reextract` can redo it,
-and the other URLs it was met under, so that no crawl fetches them again."""
+and the other URLs it was met under, so that no crawl fetches them again.
+
+The saves run on the archive writer's thread (crawler/archive_writer.py), in transactions of
+up to `TINBAO_WRITE_BATCH` articles or `TINBAO_WRITE_INTERVAL` seconds; `process_item` awaits
+the commit, and only then counts the article, logs "stored <url>" (DEBUG) and passes it on."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from crawler.archive_writer import ArchiveWriter
 from crawler.archive_writes import ArchiveRefused, guard, stop_reason
 from crawler.extraction import EXTRACTOR_VERSION, Article
-from storage import SaveOutcome, make_sessionmaker, open_archive, save_article
+from crawler.pool.awaiting import result_of
+from storage import SaveOutcome, make_batch_engine, open_archive, save_article
+
+logger = logging.getLogger(__name__)
 
 
 class ArchiveArticles:
-    def __init__(self, crawler: Crawler, database_url: str):
+    def __init__(self, crawler: Crawler, database_url: str, *, batch: int, interval: float):
         self.crawler = crawler
         self.database_url = database_url
-        self.engine: Engine | None = None
-        self.sessions: sessionmaker[Session] | None = None
+        self.batch = batch
+        self.interval = interval
+        self.writer: ArchiveWriter[Article, SaveOutcome] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveArticles:
-        return cls(crawler, crawler.settings.get("TINBAO_DATABASE_URL"))
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.get("TINBAO_DATABASE_URL"),
+            batch=settings.getint("TINBAO_WRITE_BATCH", 50),
+            interval=settings.getfloat("TINBAO_WRITE_INTERVAL", 0.2),
+        )
 
     def open_spider(self) -> None:
-        self.engine = open_archive(self.database_url)
-        self.sessions = make_sessionmaker(self.engine)
+        open_archive(self.database_url).dispose()  # created or checked current, on the reactor
+        engine: Engine = make_batch_engine(self.database_url)
+        self.writer = ArchiveWriter(engine, _save, batch=self.batch, interval=self.interval)
 
     def close_spider(self) -> None:
-        if self.engine is not None:
-            self.engine.dispose()
+        """Commit what the writer holds and stop it."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer.engine.dispose()
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value("tinbao/archive/commits", self.writer.commits)
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         if not isinstance(item, Article):
             return item
-        assert self.sessions is not None and self.crawler.stats is not None
+        assert self.writer is not None and self.crawler.stats is not None
         stopped = stop_reason(self.crawler)
         if stopped is not None:  # the archive refused an earlier write: no more tries
             raise DropItem(f"not stored, {stopped}: {item.url}")
+        committed = self.writer.submit(item)
         try:
-            with guard(self.crawler, f"the article {item.url}"), self.sessions.begin() as session:
-                outcome = self._save(session, item)
+            with guard(self.crawler, f"the article {item.url}"):
+                outcome = await result_of(committed)
         except ArchiveRefused as refused:
             raise DropItem(f"not stored, {refused.reason}: {item.url}") from None
         self.crawler.stats.inc_value(f"tinbao/articles/{outcome.value}")
+        logger.debug("stored %s (%s)", item.url, outcome.value)
         return item
 
-    def _save(self, session: Session, item: Article) -> SaveOutcome:
-        return save_article(
-            session,
-            item.site,
-            item,
-            now=datetime.now(UTC),
-            aliases=aliases(item),
-            warc_file=item.warc_file or None,
-            warc_offset=item.warc_offset if item.warc_file else None,
-            extractor_version=EXTRACTOR_VERSION,
-        )
+
+def _save(session: Session, item: Article) -> SaveOutcome:
+    return save_article(
+        session,
+        item.site,
+        item,
+        now=datetime.now(UTC),
+        aliases=aliases(item),
+        warc_file=item.warc_file or None,
+        warc_offset=item.warc_offset if item.warc_file else None,
+        extractor_version=EXTRACTOR_VERSION,
+    )
 
 
 def aliases(item: Article) -> list[str]:

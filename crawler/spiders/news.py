@@ -8,7 +8,9 @@ the last complete crawl are skipped.
 
 Spider arguments (`-a NAME=VALUE`): listing_pages=N (pages of each section; default the
 TINBAO_LISTING_PAGES setting), refresh=1, backfill=1 or backfill=restart (crawler/modes.py).
-A backfill's frontier is kept in the archive, so an interrupted one resumes where it stopped.
+A backfill's frontier is kept in the archive, so an interrupted one resumes where it stopped;
+with TINBAO_FRONTIER (a Redis URL) it is kept in Redis instead and shared by every process
+crawling the site with the same setting (crawler/frontier, docs/frontier.md).
 URLs that failed for a passing reason (crawler/retries.py) are asked for first, read in full.
 """
 
@@ -23,6 +25,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -36,6 +39,7 @@ from crawler.discovery.sitemaps import SitemapEntry, changed_since
 from crawler.encoding import page_text
 from crawler.errors import error_kind, refusal_reason
 from crawler.extraction import Article
+from crawler.frontier.settings import frontier_url, use_shared_frontier
 from crawler.items import GoneArticle, IgnoredPage
 from crawler.modes import CrawlMode
 from crawler.pages import no_article, unusable
@@ -62,6 +66,11 @@ class NewsSpider(scrapy.Spider):
     extractor: ExtractionPool
 
     @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        use_shared_frontier(settings, cls.name)
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not hasattr(cls, "site"):
@@ -78,7 +87,7 @@ class NewsSpider(scrapy.Spider):
         spider.extractor = ExtractionPool(crawler.settings.getint("TINBAO_EXTRACT_WORKERS"))
         crawler.signals.connect(spider.extractor.start, signal=signals.spider_opened)
         crawler.signals.connect(spider.extraction_closed, signal=signals.spider_closed)
-        if spider.mode.backfill and database:
+        if spider.mode.backfill and database and not frontier_url(crawler.settings):
             spider.frontier = BackfillFrontier(database, cls.site.key, crawler)
             crawler.signals.connect(spider.backfill_closed, signal=signals.spider_closed)
         return spider

@@ -42,7 +42,9 @@ class ReplicaServer(ThreadedServer, Generic[SiteT]):
     """`with ReplicaServer(site) as server:` serves `site` at `server.base_url` in a thread.
 
     Every 200 reply carries an ETag (a hash of its body) and a request that sends it back in
-    If-None-Match gets 304 Not Modified, as a well-configured news site answers."""
+    If-None-Match gets 304 Not Modified, as a well-configured news site answers. `latency`
+    seconds pass before each reply; `peak_in_flight` is the most requests it was answering at
+    once (the concurrency a crawl put on the site)."""
 
     def __init__(
         self,
@@ -52,11 +54,15 @@ class ReplicaServer(ThreadedServer, Generic[SiteT]):
         *,
         etags: bool = True,
         faults: dict[str, Fault] | None = None,
+        latency: float = 0.0,
     ):
         self.site = site  # replace it between crawls to publish, edit or delete articles
         self.etags = etags
         self.faults = faults or {}  # request target -> what goes wrong (tests/replica/faults.py)
         self.requests: list[RequestLog] = []
+        self.latency = latency
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self._lock = threading.Lock()
         super().__init__(self._handler(), host, port)
 
@@ -76,6 +82,17 @@ class ReplicaServer(ThreadedServer, Generic[SiteT]):
                 log = RequestLog("GET", self.headers.get("Host", ""), self.path, dict(self.headers))
                 with server._lock:
                     server.requests.append(log)
+                    server.in_flight += 1
+                    server.peak_in_flight = max(server.peak_in_flight, server.in_flight)
+                try:
+                    if server.latency:
+                        time.sleep(server.latency)
+                    self.answer()
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def answer(self) -> None:
                 fault = server.faults.get(self.path)
                 if fault is not None and fault.applies() and self.misbehave(fault):
                     return

@@ -1,0 +1,94 @@
+"""`tinbao frontier SITE` shows a shared frontier (queued, seen, each process's hand) and clears
+it once no process uses it; `tinbao backfill --frontier` and `tinbao frontier` say in one line
+when the Redis URL is wrong or its server silent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scheduler.cli import main
+from tests.redis_frontier import RedisFrontier
+from tests.redis_frontier import frontier as frontier  # a fixture
+from tests.replica import run_crawl
+
+SILENT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture
+def shared(frontier: RedisFrontier, monkeypatch: pytest.MonkeyPatch) -> RedisFrontier:
+    """The test's frontier of baocantho: 3 requests queued, 5 seen, one live process holding
+    one request and one dead process holding two."""
+    monkeypatch.setenv("TINBAO_FRONTIER", frontier.url)
+    monkeypatch.setenv("TINBAO_FRONTIER_KEY", frontier.pattern)
+    keys, server = frontier.keys("baocantho"), frontier.server
+    server.zadd(keys.requests, {b"r1": 0, b"r2": 0, b"r3": 1})
+    server.sadd(keys.seen, *[f"fp{n}" for n in range(5)])
+    server.sadd(keys.nodes, "live:1:a", "dead:2:b")
+    server.set(keys.lease("live:1:a"), b"1", px=60_000)
+    server.zadd(keys.in_hand("live:1:a"), {b"r4": 0})
+    server.zadd(keys.in_hand("dead:2:b"), {b"r5": 0, b"r6": 0})
+    return frontier
+
+
+def test_the_frontier_shows_what_is_queued_seen_and_in_hand(
+    shared: RedisFrontier, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["frontier", "baocantho"]) == 0
+    text = capsys.readouterr().out
+    assert "queued 3, seen 5, in hand 3" in text
+    assert "live:1:a  1        alive" in text and "dead:2:b  2        gone" in text
+    assert main(["frontier", "baocantho", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["queued"], record["seen"]) == (3, 5)
+    assert {n["node"]: n["in_hand"] for n in record["nodes"]} == {"live:1:a": 1, "dead:2:b": 2}
+
+
+def test_a_frontier_in_use_is_not_cleared(
+    shared: RedisFrontier, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = shared.keys("baocantho")
+    assert main(["frontier", "baocantho", "--clear"]) == 1
+    assert "in use by 1 process" in capsys.readouterr().err
+    assert shared.server.zcard(keys.requests) == 3
+    shared.server.delete(keys.lease("live:1:a"))  # that process is gone too now
+    assert main(["frontier", "baocantho", "--clear"]) == 0
+    assert list(shared.server.scan_iter(match=keys.pattern)) == []
+
+
+@pytest.mark.parametrize("command", [["frontier", "baocantho", "--frontier", SILENT],
+                                     ["backfill", "baocantho", "--frontier", SILENT]])  # fmt: skip
+def test_a_silent_frontier_is_one_line_and_status_1(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"tinbao: the frontier {SILENT} could not be reached")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [
+    ["frontier", "baocantho", "--frontier", "http://127.0.0.1:6379/"],
+    ["backfill", "baocantho", "--frontier", "redis://127.0.0.1:6379/0", "--restart"],
+    ["backfill", "baocantho", "--frontier", "redis://127.0.0.1:6379/0", "--wayback"],
+])  # fmt: skip
+def test_a_wrong_frontier_option_is_a_usage_error(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(command) == 2
+    assert capsys.readouterr().err.startswith("tinbao: ")
+
+
+@pytest.mark.e2e
+def test_a_crawl_with_a_silent_frontier_says_so_in_one_line(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text("", "utf-8")  # the built-in registry
+    archive = f"sqlite:///{tmp_path / 'a.db'}"
+    settings = {"TINBAO_FRONTIER": SILENT}
+    result = run_crawl("baocantho", sites_file=sites, database_url=archive, settings=settings,
+                       arguments={"backfill": "1"})  # fmt: skip
+    assert result.returncode == 1
+    assert f"tinbao: the frontier {SILENT} could not be reached" in result.log
+    assert "Traceback" not in result.log
