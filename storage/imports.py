@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.articles import ArticleFields, SaveOutcome, save_article
 from storage.models import Article, ArticleUrl, Base, UTCDateTime
+from storage.similarity import Signature
 from storage.upsert import insert_ignoring_conflicts
 
 RUNNING, DONE = "running", "done"
@@ -107,13 +108,14 @@ def save_capture(
     warc_file: str | None = None,
     warc_offset: int | None = None,
     extractor_version: str | None = None,
+    story_signature: Signature | None = None,
 ) -> SaveOutcome:
     """Store an article read from a capture made at `captured_at`; the caller commits.
 
     When the archive already read the article at a later time, the capture is only a sighting:
     its URLs are recorded, the article's `first_seen_at` moves back to the capture if it is
     earlier, and its text stays (UNCHANGED). Otherwise it is saved as a crawl at that time
-    would have saved it."""
+    would have saved it (`story_signature`: see `save_article`)."""
     urls = list(dict.fromkeys([record.url, *aliases]))
     found = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1))
     stored = session.get(Article, found) if found is not None else None
@@ -123,7 +125,8 @@ def save_capture(
         return SaveOutcome.UNCHANGED
     outcome = save_article(session, site, record, now=captured_at, aliases=urls[1:],
                            warc_file=warc_file, warc_offset=warc_offset,
-                           extractor_version=extractor_version)  # fmt: skip
+                           extractor_version=extractor_version,
+                           story_signature=story_signature)  # fmt: skip
     session.execute(
         update(ArticleUrl)
         .where(

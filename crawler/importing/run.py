@@ -32,6 +32,7 @@ from crawler.registry import Site
 from crawler.urls import clean_url
 from crawler.warc import RawPage, WarcRef
 from storage.imports import DONE, advance_file, begin_file, save_capture
+from storage.similarity import Signature
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -193,7 +194,7 @@ class Importer:
 
     def _save(self, session: Session, source: Source, done: Done[Scanned]) -> str | None:
         return self.save_one(session, done.item.capture, done.result, origin=source.kind,
-                             keep=source.keep)  # fmt: skip
+                             keep=source.keep, story_signature=done.signature)  # fmt: skip
 
     def save_one(
         self,
@@ -203,8 +204,10 @@ class Importer:
         *,
         origin: str,
         keep: Callable[[Capture], WarcRef | None],
+        story_signature: Signature | None = None,
     ) -> str | None:
-        """Save the extraction of one capture (counted); its outcome, None for no article."""
+        """Save the extraction of one capture (counted); its outcome, None for no article.
+        `story_signature`: the article's, as its extraction worker computed it."""
         self.counts.pages += 1
         if isinstance(result, str):
             self.counts.no_article[result] += 1
@@ -217,7 +220,8 @@ class Importer:
                                origin=origin, aliases=_aliases(record, capture),
                                warc_file=ref.file if ref else None,
                                warc_offset=ref.offset if ref else None,
-                               extractor_version=EXTRACTOR_VERSION)  # fmt: skip
+                               extractor_version=EXTRACTOR_VERSION,
+                               story_signature=story_signature)  # fmt: skip
         return outcome.value
 
     def _add_scan(self, scan: ScanCounts) -> None:
