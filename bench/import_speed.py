@@ -168,17 +168,22 @@ def main() -> None:
     empty = RESULTS / "others-start.warc.gz"  # a few records: what an import costs to start
     print(f"building {articles.name}, {others.name} and {empty.name} (once)...", flush=True)
     count = 0 if options.skip_only else build(articles, options.size_mb, articles=True)
+    starter = RESULTS / "articles-start-v2.warc.gz"  # three articles: start-up, pool spawned
+    build(starter, 0, articles=True)
     build(others, others_mb, articles=False)
     build(empty, 0, articles=False)
     print(f"cores {cores()}, workers {options.workers}; load average "
           f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)  # fmt: skip
     if not options.skip_only:
-        measure_import(articles, count, options)
+        measure_import(articles, count, starter, options)
     measure_skip(others, empty, options)
 
 
-def measure_import(articles: Path, count: int, options: argparse.Namespace) -> None:
-    """Each round: bare trafilatura, then an import with each tree (this one, then --compare)."""
+def measure_import(articles: Path, count: int, starter: Path, options: argparse.Namespace) -> None:
+    """Each round: bare trafilatura, then an import with each tree (this one, then --compare),
+    and an import of three articles with it: the start-up (the interpreter, the imports, the
+    pool's workers spawned) is seconds of CPU, which a 30 MB file spreads over only 500
+    articles; subtracted, what remains is the CPU an article costs in a long import."""
     bodies = sample_bodies(options.sample)
     cores_ = options.workers
     trees = [ROOT, *options.compare]
@@ -186,6 +191,8 @@ def measure_import(articles: Path, count: int, options: argparse.Namespace) -> N
     fractions: dict[Path, list[float]] = {tree: [] for tree in trees}
     shares: dict[Path, list[float]] = {tree: [] for tree in trees}
     mains: dict[Path, list[float]] = {tree: [] for tree in trees}
+    steady: dict[Path, list[float]] = {tree: [] for tree in trees}
+    steady_mains: dict[Path, list[float]] = {tree: [] for tree in trees}
     for run in range(options.repeat):
         bare_rate, bare_cpu = timed(bare, bodies)
         limit = cores_ * bare_rate
@@ -204,11 +211,19 @@ def measure_import(articles: Path, count: int, options: argparse.Namespace) -> N
                   f"{measured.cpu / measured.wall:.2f}, peak RSS of the tree "
                   f"{measured.peak_rss_mb:.0f} MB; load {load:.1f}", flush=True)  # fmt: skip
             print(cpu_line("    ", measured.cpu, measured.main_cpu, count, bare_cpu), flush=True)
+            start = run_import(starter, cores_, tree)
+            more = count - 3
+            cpu, main_cpu = measured.cpu - start.cpu, measured.main_cpu - start.main_cpu
+            steady[tree].append(cpu_share(bare_cpu, cpu / more))
+            steady_mains[tree].append(1000 * main_cpu / more)
+            print(cpu_line(f"    start-up subtracted ({start.cpu:.1f} s CPU): ", cpu, main_cpu,
+                           more, bare_cpu), flush=True)  # fmt: skip
     for tree in trees:
         print(f"import ({tree}): median {statistics.median(rates[tree]):.1f} articles/s, "
               f"{_median_range(fractions[tree])} of the limit in wall time; in CPU "
               f"{_median_range(shares[tree])}; main process {_median_range(mains[tree], 1)} ms "
-              "CPU an article")  # fmt: skip
+              f"CPU an article; start-up subtracted: {_median_range(steady[tree])} of the limit "
+              f"in CPU, main process {_median_range(steady_mains[tree], 1)} ms")  # fmt: skip
 
 
 def _median_range(values: list[float], digits: int = 2) -> str:
