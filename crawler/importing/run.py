@@ -33,6 +33,7 @@ from crawler.urls import clean_url
 from crawler.warc import RawPage, WarcRef
 from storage.imports import DONE, advance_file, begin_file, save_capture, stored_urls
 from storage.similarity import Signature
+from storage.stories import lock_stories
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -173,7 +174,10 @@ class Importer:
         outcomes: Counter[str] = Counter()
         try:
             with self.sessions.begin() as session:
-                # one look-up for the batch's URLs, not one a page (most are new)
+                # one look-up for the batch's URLs, not one a page (most are new); the story
+                # lock first (PostgreSQL), which every writer takes before it adds an article,
+                # so that none adds one of these URLs between the look-up and the saves
+                lock_stories(session)
                 stored = stored_urls(session, (url for done in pending for url in self._urls(done)))
                 for done in pending:
                     outcome = self._save(session, source, done, stored)
