@@ -177,8 +177,10 @@ class Importer:
                 # one look-up for the batch's URLs, not one a page (most are new); the story
                 # lock first (PostgreSQL), which every writer takes before it adds an article,
                 # so that none adds one of these URLs between the look-up and the saves
-                lock_stories(session)
-                stored = stored_urls(session, (url for done in pending for url in self._urls(done)))
+                urls = [url for done in pending for url in self._urls(done)]
+                if urls:
+                    lock_stories(session)
+                stored = stored_urls(session, urls)
                 for done in pending:
                     outcome = self._save(session, source, done, stored)
                     if outcome is not None:
