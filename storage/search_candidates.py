@@ -28,10 +28,16 @@ from storage.search_postgresql import CUSTOM_PLANS, IDS, TYPED, month_bounds, po
 from storage.search_query import Query
 
 WINDOW = 500
-CHUNK = 1_000  # PostgreSQL: the ids of the first range read (see _postgresql)
-SPARSE = 0.1  # PostgreSQL: below this share of matches, ranges are read through the GIN index
-_INDEX_ONLY = text("SET LOCAL enable_indexscan = off")
-_ANY_SCAN = text("SET LOCAL enable_indexscan TO DEFAULT")
+CHUNK = 50_000  # PostgreSQL: the ids of the first range read (see _postgresql)
+SPARSE = 0.1  # PostgreSQL: below this share of matching ids, through the GIN index, else by id
+_PLAN = text(
+    "SELECT set_config('enable_indexscan', :index, true), "
+    "set_config('enable_bitmapscan', :bitmap, true)"
+)
+_ANY_PLAN = text(
+    "SELECT set_config(name, reset_val, true) FROM pg_settings "
+    "WHERE name IN ('enable_indexscan', 'enable_bitmapscan')"
+)
 RECENT_DAYS = 90
 _MONTHS = text(
     "SELECT min(first_id), max(last_id) FROM articles_fts_months "
@@ -51,13 +57,13 @@ def find_candidates(
     window = _sqlite if dialect == "sqlite" else _postgresql
     if dialect == "postgresql":
         session.execute(CUSTOM_PLANS)  # for the transaction: every statement of this search
-    found = window(session, query, filters, now)
+    found, share = window(session, query, filters, now, None)
     undated = filters.since is None and filters.until is None
     if undated and len(found) == WINDOW and max(c.age_days for c in found) > RECENT_DAYS:
         since = now - timedelta(days=RECENT_DAYS)
         first = _first_id_since(session, dialect, since)
         if first is not None and first < min(c.id for c in found):  # else nothing to add
-            more = window(session, query, Filters(filters.sites, since=since), now)
+            more, _ = window(session, query, Filters(filters.sites, since=since), now, share)
             return list(({c.id: c for c in found} | {c.id: c for c in more}).values())
     return found
 
@@ -72,7 +78,10 @@ def _first_id_since(session: Session, dialect: str, since: datetime) -> int | No
     return bounds[0] if bounds else None
 
 
-def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
+def _sqlite(
+    session: Session, query: Query, filters: Filters, now: datetime, share: float | None
+) -> tuple[list[Candidate], float | None]:
+    """The newest WINDOW matches and their relevance (`share` is PostgreSQL's)."""
     bounds, span = "", {}
     if filters.since is not None or filters.until is not None:
         # ids grow with crawl time, not publication time: the ids of the months asked for bound
@@ -85,7 +94,7 @@ def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> 
             months["last"] = last.strftime("%Y-%m")
         lo, hi = session.execute(_MONTHS, months).one()
         if lo is None:
-            return []
+            return [], None
         bounds, span = "AND articles_fts.rowid BETWEEN :lo AND :hi", {"lo": lo, "hi": hi}
     restrict = ""
     if filters.sites is not None:
@@ -106,7 +115,7 @@ def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> 
     params["match"] = "{title lead body} : (" + terms + ")" + restrict
     rows = session.execute(statement.columns(*TYPED), params).all()
     if not rows:
-        return []
+        return [], None
     relevance = {id_: 1.0 for id_, _, _ in rows}
     features = [(TITLE, "{title} : (" + terms + ")"), (LEAD, "{lead} : (" + terms + ")")]
     phrase = query.phrase()
@@ -121,45 +130,64 @@ def _sqlite(session: Session, query: Query, filters: Filters, now: datetime) -> 
         for (rowid,) in session.execute(probe, {**span, "match": expression + restrict}):
             if rowid in relevance:
                 relevance[rowid] += weight
-    return [Candidate(id_, relevance[id_], age) for id_, age, _ in rows]
+    return [Candidate(id_, relevance[id_], age) for id_, age, _ in rows], None
 
 
-def _postgresql(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
+def _postgresql(
+    session: Session, query: Query, filters: Filters, now: datetime, share: float | None
+) -> tuple[list[Candidate], float | None]:
     """The newest WINDOW matches, read in id ranges from the newest down until WINDOW are
-    found: the GIN index gives the matches in no useful order, and sorting them by id means
-    reading the row of every match in the archive (17,000 rows of a town's name, 0.2 s on a
-    million articles); within a range, only those of the range.
+    found, and the share of the ids read that match (`share`: that of an earlier window of the
+    same terms). The GIN index gives the matches in no useful order, and sorting them by id
+    means reading the row of every match in the archive (17,000 rows of a town's name, 0.2 s on
+    a million articles); within a range, only those of the range.
 
-    The first range is the newest CHUNK ids, read as the planner likes: backwards with each
-    vector checked, for a word in most articles (found within a few hundred rows), or through
-    the GIN index. The share of matches seen so far sizes the next range. Below SPARSE, the
-    next ones are read through the GIN index only (index scans off): checking each vector
-    reads it from TOAST (4-5 buffers a row), which the planner does not count, and it scanned
-    15,000 rows for the newest 500 of a word in 3 % of the articles (0.4 s on 100,000)."""
+    The planner chooses between reading a range backwards and checking each vector (good for
+    words in most articles: found within a few hundred rows) and the GIN index (good for rare
+    ones), but counts neither what checking a vector costs (reading it from TOAST, 4-5 buffers)
+    nor the GIN index's posting lists of common words (60-150 ms for two of them on a million
+    articles). Once the share is known (after the first range, or from the earlier window) it
+    decides instead: below SPARSE, the GIN index (it scanned 15,000 vectors for the newest 500
+    of a word in 3 % of the articles, 0.4 s); above, the backward read (a date filter made it
+    read two common words' posting lists, 0.17-0.26 s). The next range is then sized by it."""
     if filters.since is not None or filters.until is not None:
         bounds = month_bounds(session, filters.since, filters.until)
     else:
         bounds = session.execute(IDS).one()
     if bounds is None or bounds[0] is None:
-        return []
+        return [], share
     lo, hi = int(bounds[0]), int(bounds[1])
     dated = filters.since is not None or filters.until is not None
     found: list[Candidate] = []
-    size, read, indexed = CHUNK, 0, False
+    size, read, chosen = CHUNK, 0, False
+    if share is not None:
+        chosen = _choose_plan(session, share)
     while hi >= lo and len(found) < WINDOW:
         floor = max(lo, hi - size + 1)
         whole = floor == lo and not found and not dated  # the archive is smaller than a range
         statement, params = postgresql_statement(query, filters, now, bounded=not whole)
         params |= {"lo": floor, "hi": hi, "window": WINDOW - len(found)}
         rows = session.execute(statement.columns(*TYPED), params)
-        found += [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]
-        read += hi - floor + 1
-        share, needed = len(found) / read, WINDOW - len(found)
-        if needed and share < SPARSE and not indexed:
-            session.execute(_INDEX_ONLY)
-            indexed = True
-        size = max(CHUNK, int(needed / share * 1.5)) if indexed and share else size * 4
+        got = [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]
+        found += got
+        needed = WINDOW - len(found)
+        # the ids read: the whole range, or down to the last match when the window filled up
+        read += hi - (min(c.id for c in got) if got and not needed else floor) + 1
+        share = len(found) / read
+        if needed and not chosen:
+            chosen = _choose_plan(session, share)
+        size = max(CHUNK, int(needed / share * 1.5)) if share and share < SPARSE else size * 4
         hi = floor - 1
-    if indexed:
-        session.execute(_ANY_SCAN)
-    return found
+    if chosen:
+        session.execute(_ANY_PLAN)
+    return found, share
+
+
+def _choose_plan(session: Session, share: float) -> bool:
+    """Read the next ranges through the GIN index only (`share` below SPARSE) or backwards by
+    id only, for this transaction, until _ANY_PLAN."""
+    sparse = share < SPARSE
+    session.execute(
+        _PLAN, {"index": "off" if sparse else "on", "bitmap": "on" if sparse else "off"}
+    )
+    return True

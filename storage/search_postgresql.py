@@ -17,8 +17,14 @@ TYPED = (column("id", Integer), column("age", Float), column("relevance", Float)
 IDS = text("SELECT min(id), max(id) FROM articles")
 # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
 # parameters: one plan for every word, blind to how common it is (seconds for a date filter
-# on a million articles). A search is planned for its own words, for its transaction.
-CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
+# on a million articles). A search is planned for its own words, for its transaction, with at
+# least 32 MB for a bitmap: in 4 MB that of two common words was lossy, and every row of a
+# lossy page had its vector read from TOAST to be checked again.
+CUSTOM_PLANS = text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('work_mem', "
+    "CASE WHEN pg_size_bytes(current_setting('work_mem')) < 33554432 THEN '32MB' "
+    "ELSE current_setting('work_mem') END, true)"
+)
 _MONTH = PG_MONTH.format(row="")
 # The months from that of :since (else the first article's) to that of :until (exclusive; else
 # the last article's), two probes of `ix_articles_search_month` each: one statement.

@@ -53,14 +53,15 @@ def insert_new(session: Session, entity: type[T], row: dict[str, Any]) -> T | No
 def insert_rows_ignoring_conflicts(
     session: Session, table: Table, rows: Sequence[dict[str, Any]]
 ) -> None:
-    """INSERT every row of `rows` in one statement; a row conflicting with a unique key is
-    left out, the others go in."""
+    """INSERT every row of `rows` in one executemany; a row conflicting with a unique key is
+    left out, the others go in. (Parameters, not a multi-row VALUES: that would be compiled
+    anew for every call, as its values are part of the statement.)"""
     dialect = session.get_bind().dialect.name
     if not rows:
         return
     if dialect in ("sqlite", "postgresql"):
         module = sqlite if dialect == "sqlite" else postgresql
-        session.execute(module.insert(table).values(list(rows)).on_conflict_do_nothing())
+        session.execute(module.insert(table).on_conflict_do_nothing(), list(rows))
         return
     for row in rows:
         insert_ignoring_conflicts(session, table, row)
