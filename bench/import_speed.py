@@ -19,10 +19,11 @@ against bare trafilatura's CPU per page, i.e. the share of the limit it would re
 its own (bench/limit.py, as bench/crawl_real.py reports it). For the second file (its size
 `--others-mb`, default `--size-mb`): the scan alone in this process (`captures()` with the
 import's filter: MB/s compressed, time to the first record), and `tinbao import` of it with
-its start-up (an import of a three-record file, same round) subtracted.
+its start-up (an import of a three-record file, same round) subtracted. `--compare TREE`
+imports with another checkout's tinbao too, in the same rounds (before/after side by side).
 
     python -m bench.import_speed [--size-mb 1024] [--others-mb N] [--workers N] [--sample 200]
-        [--repeat 3] [--skip-only]
+        [--repeat 3] [--skip-only] [--compare OTHER_SOURCE_TREE ...]
 """
 
 from __future__ import annotations
@@ -103,16 +104,17 @@ def sample_bodies(sample: int) -> list[tuple[str, str]]:
              f"https://bench-news.vn/tin-so-{i}-a{i}.html") for i in range(sample)]  # fmt: skip
 
 
-def run_import(path: Path, workers: int) -> TreeRun:
-    """`tinbao import` of `path` into a new archive, in a subprocess, its process tree sampled."""
+def run_import(path: Path, workers: int, tree: Path = ROOT) -> TreeRun:
+    """`tinbao import` of `path` into a new archive, in a subprocess, its process tree sampled;
+    the tinbao of the source `tree` (this one, or another checkout to compare with)."""
     with tempfile.TemporaryDirectory() as folder:
         sites = Path(folder) / "sites.toml"
         sites.write_text(SITES, "utf-8")
-        environment = {**os.environ, "TINBAO_SITES": str(sites), "PYTHONPATH": str(ROOT)}
+        environment = {**os.environ, "TINBAO_SITES": str(sites), "PYTHONPATH": str(tree)}
         command = [sys.executable, "-c", "import sys; from scheduler.cli import main; "
                    "sys.exit(main())", "--database-url", f"sqlite:///{folder}/a.db", "import",
                    "--workers", str(workers), str(path)]  # fmt: skip
-        done = run_sampled(command, environment)
+        done = run_sampled(command, environment, cwd=tree)  # `-c` puts the cwd first
     if done.returncode != 0:
         sys.exit(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
     return done
@@ -155,6 +157,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-only", action="store_true", help="only the others file")
+    parser.add_argument("--compare", type=Path, action="append", default=[], metavar="TREE",
+                        help="also import with the tinbao of this source tree, each round "
+                        "(e.g. `git archive main | tar -x -C /tmp/before`)")  # fmt: skip
     options = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     others_mb = options.others_mb or options.size_mb
@@ -163,42 +168,67 @@ def main() -> None:
     empty = RESULTS / "others-start.warc.gz"  # a few records: what an import costs to start
     print(f"building {articles.name}, {others.name} and {empty.name} (once)...", flush=True)
     count = 0 if options.skip_only else build(articles, options.size_mb, articles=True)
+    starter = RESULTS / "articles-start-v2.warc.gz"  # three articles: start-up, pool spawned
+    build(starter, 0, articles=True)
     build(others, others_mb, articles=False)
     build(empty, 0, articles=False)
     print(f"cores {cores()}, workers {options.workers}; load average "
           f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)  # fmt: skip
     if not options.skip_only:
-        measure_import(articles, count, options)
+        measure_import(articles, count, starter, options)
     measure_skip(others, empty, options)
 
 
-def measure_import(articles: Path, count: int, options: argparse.Namespace) -> None:
+def measure_import(articles: Path, count: int, starter: Path, options: argparse.Namespace) -> None:
+    """Each round: bare trafilatura, then an import with each tree (this one, then --compare),
+    and an import of three articles with it: the start-up (the interpreter, the imports, the
+    pool's workers spawned) is seconds of CPU, which a 30 MB file spreads over only 500
+    articles; subtracted, what remains is the CPU an article costs in a long import."""
     bodies = sample_bodies(options.sample)
     cores_ = options.workers
-    rates, fractions, shares = [], [], []
+    trees = [ROOT, *options.compare]
+    rates: dict[Path, list[float]] = {tree: [] for tree in trees}
+    fractions: dict[Path, list[float]] = {tree: [] for tree in trees}
+    shares: dict[Path, list[float]] = {tree: [] for tree in trees}
+    mains: dict[Path, list[float]] = {tree: [] for tree in trees}
+    steady: dict[Path, list[float]] = {tree: [] for tree in trees}
+    steady_mains: dict[Path, list[float]] = {tree: [] for tree in trees}
     for run in range(options.repeat):
         bare_rate, bare_cpu = timed(bare, bodies)
-        load = os.getloadavg()[0]
-        measured = run_import(articles, cores_)
-        rate, limit = count / measured.wall, cores_ * bare_rate
-        share = cpu_share(bare_cpu, measured.cpu / count)
-        rates.append(rate)
-        fractions.append(rate / limit)
-        shares.append(share)
-        print(
-            f"run {run + 1}: bare trafilatura {bare_rate:.1f} pages/s x {cores_} = limit "
-            f"{limit:.1f}/s; import {count} articles in {measured.wall:.1f}s = {rate:.1f}/s "
-            f"= {rate / limit:.2f} of the limit; CPU/wall {measured.cpu / measured.wall:.2f}, "
-            f"peak RSS of the tree {measured.peak_rss_mb:.0f} MB; load {load:.1f}",
-            flush=True,
-        )
-        print(cpu_line("  ", measured.cpu, measured.main_cpu, count, bare_cpu), flush=True)
-    print(
-        f"import: median {statistics.median(rates):.1f} articles/s, "
-        f"{statistics.median(fractions):.2f} of the limit in wall time "
-        f"(range {min(fractions):.2f}-{max(fractions):.2f}); in CPU "
-        f"{statistics.median(shares):.2f} (range {min(shares):.2f}-{max(shares):.2f})"
-    )
+        limit = cores_ * bare_rate
+        print(f"run {run + 1}: bare trafilatura {bare_rate:.1f} pages/s x {cores_} = limit "
+              f"{limit:.1f}/s ({1000 * bare_cpu:.1f} ms CPU a page)", flush=True)  # fmt: skip
+        for tree in trees:
+            load = os.getloadavg()[0]
+            measured = run_import(articles, cores_, tree)
+            rate = count / measured.wall
+            rates[tree].append(rate)
+            fractions[tree].append(rate / limit)
+            shares[tree].append(cpu_share(bare_cpu, measured.cpu / count))
+            mains[tree].append(1000 * measured.main_cpu / count)
+            print(f"  {tree}: {count} articles in {measured.wall:.1f}s = {rate:.1f}/s = "
+                  f"{rate / limit:.2f} of the limit; CPU/wall "
+                  f"{measured.cpu / measured.wall:.2f}, peak RSS of the tree "
+                  f"{measured.peak_rss_mb:.0f} MB; load {load:.1f}", flush=True)  # fmt: skip
+            print(cpu_line("    ", measured.cpu, measured.main_cpu, count, bare_cpu), flush=True)
+            start = run_import(starter, cores_, tree)
+            more = count - 3
+            cpu, main_cpu = measured.cpu - start.cpu, measured.main_cpu - start.main_cpu
+            steady[tree].append(cpu_share(bare_cpu, cpu / more))
+            steady_mains[tree].append(1000 * main_cpu / more)
+            print(cpu_line(f"    start-up subtracted ({start.cpu:.1f} s CPU): ", cpu, main_cpu,
+                           more, bare_cpu), flush=True)  # fmt: skip
+    for tree in trees:
+        print(f"import ({tree}): median {statistics.median(rates[tree]):.1f} articles/s, "
+              f"{_median_range(fractions[tree])} of the limit in wall time; in CPU "
+              f"{_median_range(shares[tree])}; main process {_median_range(mains[tree], 1)} ms "
+              f"CPU an article; start-up subtracted: {_median_range(steady[tree])} of the limit "
+              f"in CPU, main process {_median_range(steady_mains[tree], 1)} ms")  # fmt: skip
+
+
+def _median_range(values: list[float], digits: int = 2) -> str:
+    return (f"{statistics.median(values):.{digits}f} (range {min(values):.{digits}f}-"
+            f"{max(values):.{digits}f})")  # fmt: skip
 
 
 def per_second(amount: float, seconds: float) -> float:

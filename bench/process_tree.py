@@ -110,12 +110,14 @@ class TreeRun:
     stderr: str
 
 
-def run_sampled(command: list[str], env: dict[str, str] | None = None) -> TreeRun:
+def run_sampled(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> TreeRun:
     """Run `command`, sampling its process tree, until it exits."""
     # files, not pipes: a child that writes much would block on a full pipe nobody reads
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
         with TreeSampler(process.pid) as tree:
             _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started

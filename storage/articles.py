@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from storage.hashing import content_hash
 from storage.models import Article, ArticleUrl
 from storage.revisions import TEXT_COLUMNS, keep_revision
+from storage.similarity import Signature
 from storage.stories import (
     STORY_COLUMNS,
     assign_story,
@@ -122,6 +123,7 @@ def save_article(
     warc_file: str | None = None,
     warc_offset: int | None = None,
     extractor_version: str | None = None,
+    story_signature: Signature | None = None,
 ) -> SaveOutcome:
     """Store `record` for `site` as seen at `now`; the caller commits.
 
@@ -129,7 +131,9 @@ def save_article(
     differs from its canonical one); they are recorded so that no crawl fetches them again.
     `warc_file` and `warc_offset` point to the raw response the record was extracted from, by
     the extractor `extractor_version`. A new article gets its story (storage/stories.py); a
-    changed text keeps the old one as a revision (storage/revisions.py).
+    changed text keeps the old one as a revision (storage/revisions.py). `story_signature`:
+    the record's `storage.stories.story_signature`, when the caller computed it elsewhere
+    (an import's extraction worker), so that a new article's story costs the saver less.
     """
     values = article_values(site, record)
     provenance: dict[str, Any] = {"extractor_version": extractor_version}
@@ -142,7 +146,7 @@ def save_article(
     lock_stories(session)
     inserted = insert_new(session, Article, row)
     if inserted is not None:
-        assign_story(session, inserted)
+        assign_story(session, inserted, story_signature)
         _record_urls(session, inserted.id, site, urls, now, values["published_at"])
         return SaveOutcome.NEW
     stored = session.scalar(select(Article).where(Article.url == values["url"]))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.articles import ArticleFields, SaveOutcome, save_article
 from storage.models import Article, ArticleUrl, Base, UTCDateTime
+from storage.similarity import Signature
 from storage.upsert import insert_ignoring_conflicts
 
 RUNNING, DONE = "running", "done"
@@ -107,23 +108,36 @@ def save_capture(
     warc_file: str | None = None,
     warc_offset: int | None = None,
     extractor_version: str | None = None,
+    story_signature: Signature | None = None,
+    stored: set[str] | None = None,
 ) -> SaveOutcome:
     """Store an article read from a capture made at `captured_at`; the caller commits.
 
     When the archive already read the article at a later time, the capture is only a sighting:
     its URLs are recorded, the article's `first_seen_at` moves back to the capture if it is
     earlier, and its text stays (UNCHANGED). Otherwise it is saved as a crawl at that time
-    would have saved it."""
+    would have saved it (`story_signature`: see `save_article`).
+
+    `stored`: the URLs the archive holds among those of the caller's batch (`stored_urls`, one
+    query for the batch), kept current here: an article none of whose URLs is in it is new,
+    and is not looked up (most of an import). None: looked up."""
     urls = list(dict.fromkeys([record.url, *aliases]))
-    found = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1))
-    stored = session.get(Article, found) if found is not None else None
-    if stored is not None and stored.last_seen_at >= captured_at:
-        _sighting(session, stored.id, site, urls, captured_at, record.published_at, origin)
-        stored.first_seen_at = min(stored.first_seen_at, captured_at)
+    found = None
+    if stored is None or not stored.isdisjoint(urls):
+        found = session.scalar(
+            select(ArticleUrl.article_id).where(ArticleUrl.url.in_(urls)).limit(1)
+        )
+    if stored is not None:
+        stored.update(urls)
+    known = session.get(Article, found) if found is not None else None
+    if known is not None and known.last_seen_at >= captured_at:
+        _sighting(session, known.id, site, urls, captured_at, record.published_at, origin)
+        known.first_seen_at = min(known.first_seen_at, captured_at)
         return SaveOutcome.UNCHANGED
     outcome = save_article(session, site, record, now=captured_at, aliases=urls[1:],
                            warc_file=warc_file, warc_offset=warc_offset,
-                           extractor_version=extractor_version)  # fmt: skip
+                           extractor_version=extractor_version,
+                           story_signature=story_signature)  # fmt: skip
     session.execute(
         update(ArticleUrl)
         .where(
@@ -135,6 +149,15 @@ def save_capture(
         .execution_options(synchronize_session=False)
     )
     return outcome
+
+
+def stored_urls(session: Session, urls: Iterable[str], *, chunk: int = 500) -> set[str]:
+    """Which of `urls` the archive holds (as any article's URL): for `save_capture`'s `stored`."""
+    wanted, found = list(dict.fromkeys(urls)), set[str]()
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(part))))
+    return found
 
 
 def _sighting(

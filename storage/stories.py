@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -33,9 +34,26 @@ _LOCK = 0x7469_6E62_616F  # "tinbao": one story assignment at a time on PostgreS
 STORY_COLUMNS = ("lead", "body")
 
 
-def story_text(article: Article) -> str:
+class StoryFields(Protocol):
+    """What a story is recognised by: a stored row, or an extracted record before it is saved."""
+
+    @property
+    def lead(self) -> str | None: ...
+    @property
+    def body(self) -> str: ...
+
+
+def story_text(article: StoryFields) -> str:
     """The text of `article` that its signature is made of (STORY_COLUMNS)."""
     return "\n".join(filter(None, (getattr(article, column) for column in STORY_COLUMNS)))
+
+
+def story_signature(article: StoryFields) -> Signature | None:
+    """The signature `assign_story` gives `article`. The same for an extracted record as for
+    the row it is stored as: storing only NFC-normalises and strips the lead and the body, and
+    the signature normalises its text and reads only words (storage/similarity.py). So it can
+    be computed where the page was extracted (an import's worker) and passed to the save."""
+    return signature(story_text(article))
 
 
 def lock_stories(session: Session) -> None:
@@ -48,10 +66,11 @@ def lock_stories(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
 
 
-def assign_story(session: Session, article: Article) -> int:
-    """Index `article`'s text and give it a story (an existing one or its own); its story id."""
+def assign_story(session: Session, article: Article, known: Signature | None = None) -> int:
+    """Index `article`'s text and give it a story (an existing one or its own); its story id.
+    `known`: its `story_signature`, when the caller computed it already (else computed here)."""
     lock_stories(session)
-    sig = signature(story_text(article))
+    sig = known if known is not None else story_signature(article)
     keys = band_keys(sig) if sig is not None else []
     matched: set[int] = set()
     if sig is not None:
@@ -83,7 +102,7 @@ def reindex(session: Session, article: Article) -> None:
     old = session.scalar(
         select(ArticleSignature.signature).where(ArticleSignature.article_id == article.id)
     )
-    sig = signature(story_text(article))
+    sig = story_signature(article)
     moved = old is None or sig is None or similarity(from_bytes(old), sig) < THRESHOLD
     _unindex(session, article.id)
     if article.story_id is None or moved:

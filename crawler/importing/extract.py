@@ -2,6 +2,10 @@
 page at a time as the spider reads a fetched page (crawler/reextract.py's `read_article`), so an
 imported article is extracted exactly as a crawled one.
 
+A worker also computes the story signature of the article it read (`story_signature`, the
+MinHash of its text: the costliest part of giving a new article its story), so that the
+importer's one saving process, which holds the import below the machine's limit, does not.
+
 The pool is fed through a window of pages in flight (a few per worker): enough to keep every
 worker busy, small enough that memory stays bounded however large the file.
 """
@@ -19,6 +23,8 @@ from typing import Generic, TypeVar
 from crawler.extraction import Article, Hints
 from crawler.reextract import Unreadable, read_article
 from crawler.warc import RawPage
+from storage.similarity import Signature
+from storage.stories import story_signature
 
 T = TypeVar("T")
 PAGES_PER_WORKER = 4  # pages in flight per worker
@@ -38,12 +44,24 @@ def read_capture(page: RawPage, hints: Hints) -> Article | str:
         return f"extraction failed: {type(exc).__name__}"
 
 
+def read_signed(page: RawPage, hints: Hints) -> tuple[Article | str, Signature | None]:
+    """`read_capture`, with the article's story signature (None for no article)."""
+    result = read_capture(page, hints)
+    if isinstance(result, str):
+        return result, None
+    try:
+        return result, story_signature(result)
+    except Exception:  # the saver computes it again; a bug here must not cost the page
+        return result, None
+
+
 @dataclass
 class Done(Generic[T]):
-    """A page given to the pool, with what came back."""
+    """A page given to the pool, with what came back (and its article's story signature)."""
 
     item: T
     result: Article | str
+    signature: Signature | None = None
 
 
 class ExtractionPool:
@@ -57,19 +75,19 @@ class ExtractionPool:
         )
 
     def map(self, pages: Iterable[tuple[T, RawPage, Hints]]) -> Iterator[Done[T]]:
-        window: deque[tuple[T, Future[Article | str]]] = deque()
+        window: deque[tuple[T, Future[tuple[Article | str, Signature | None]]]] = deque()
         limit = self.workers * PAGES_PER_WORKER
         for item, page, hints in pages:
-            window.append((item, self._executor.submit(read_capture, page, hints)))
+            window.append((item, self._executor.submit(read_signed, page, hints)))
             while len(window) >= limit:
                 yield self._take(window)
         while window:
             yield self._take(window)
 
     @staticmethod
-    def _take(window: deque[tuple[T, Future[Article | str]]]) -> Done[T]:
+    def _take(window: deque[tuple[T, Future[tuple[Article | str, Signature | None]]]]) -> Done[T]:
         item, future = window.popleft()
-        return Done(item, future.result())
+        return Done(item, *future.result())
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -31,7 +31,9 @@ from crawler.importing.sites import SiteMatcher
 from crawler.registry import Site
 from crawler.urls import clean_url
 from crawler.warc import RawPage, WarcRef
-from storage.imports import DONE, advance_file, begin_file, save_capture
+from storage.imports import DONE, advance_file, begin_file, save_capture, stored_urls
+from storage.similarity import Signature
+from storage.stories import lock_stories
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -172,8 +174,15 @@ class Importer:
         outcomes: Counter[str] = Counter()
         try:
             with self.sessions.begin() as session:
+                # one look-up for the batch's URLs, not one a page (most are new); the story
+                # lock first (PostgreSQL), which every writer takes before it adds an article,
+                # so that none adds one of these URLs between the look-up and the saves
+                urls = [url for done in pending for url in self._urls(done)]
+                if urls:
+                    lock_stories(session)
+                stored = stored_urls(session, urls)
                 for done in pending:
-                    outcome = self._save(session, source, done)
+                    outcome = self._save(session, source, done, stored)
                     if outcome is not None:
                         outcomes[outcome] += 1
                 # the scan as it stood at the last page saved (the reading is ahead of it),
@@ -191,9 +200,21 @@ class Importer:
         saved_scan.records, saved_scan.broken = upto.records, upto.broken
         self.counts.outcomes.update(outcomes)
 
-    def _save(self, session: Session, source: Source, done: Done[Scanned]) -> str | None:
+    def _save(
+        self, session: Session, source: Source, done: Done[Scanned], stored: set[str]
+    ) -> str | None:
         return self.save_one(session, done.item.capture, done.result, origin=source.kind,
-                             keep=source.keep)  # fmt: skip
+                             keep=source.keep, story_signature=done.signature,
+                             stored=stored)  # fmt: skip
+
+    def _urls(self, done: Done[Scanned]) -> list[str]:
+        """The URLs `save_one` saves the page's article under (none for no article)."""
+        capture, result = done.item.capture, done.result
+        site = self.matcher.article_site(capture.url)
+        if isinstance(result, str) or site is None:
+            return []
+        record = _as_stored(result, capture, site)
+        return [record.url, *_aliases(record, capture)]
 
     def save_one(
         self,
@@ -203,8 +224,12 @@ class Importer:
         *,
         origin: str,
         keep: Callable[[Capture], WarcRef | None],
+        story_signature: Signature | None = None,
+        stored: set[str] | None = None,
     ) -> str | None:
-        """Save the extraction of one capture (counted); its outcome, None for no article."""
+        """Save the extraction of one capture (counted); its outcome, None for no article.
+        `story_signature`: the article's, as its extraction worker computed it; `stored`: see
+        `save_capture`."""
         self.counts.pages += 1
         if isinstance(result, str):
             self.counts.no_article[result] += 1
@@ -217,7 +242,8 @@ class Importer:
                                origin=origin, aliases=_aliases(record, capture),
                                warc_file=ref.file if ref else None,
                                warc_offset=ref.offset if ref else None,
-                               extractor_version=EXTRACTOR_VERSION)  # fmt: skip
+                               extractor_version=EXTRACTOR_VERSION,
+                               story_signature=story_signature, stored=stored)  # fmt: skip
         return outcome.value
 
     def _add_scan(self, scan: ScanCounts) -> None:

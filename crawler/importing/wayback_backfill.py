@@ -140,7 +140,8 @@ class WaybackBackfill:
                 capture_id, capture = done.item
                 with self.sessions.begin() as session:
                     outcome = self.importer.save_one(session, capture, done.result,
-                                                     origin="wayback", keep=self._keep)  # fmt: skip
+                                                     origin="wayback", keep=self._keep,
+                                                     story_signature=done.signature)  # fmt: skip
                     settle_capture(session, capture_id, ok=True)
                 if outcome is not None:
                     self.importer.counts.outcomes[outcome] += 1
