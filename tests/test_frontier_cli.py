@@ -92,3 +92,55 @@ def test_a_crawl_with_a_silent_frontier_says_so_in_one_line(tmp_path: Path) -> N
     assert result.returncode == 1
     assert f"tinbao: the frontier {SILENT} could not be reached" in result.log
     assert "Traceback" not in result.log
+
+
+@pytest.mark.parametrize("url", [
+    "redis://127.0.0.1:6379/abc",  # redis-py read it as database 0: another frontier's keys
+    "redis://127.0.0.1:6379/15extra",
+    "redis://127.0.0.1:notaport/0",
+])  # fmt: skip
+@pytest.mark.parametrize("command", ["frontier", "backfill"])
+def test_a_frontier_url_redis_cannot_use_as_given_is_a_usage_error(
+    command: str, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, "baocantho", "--frontier", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tinbao: ") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("command", ["frontier", "backfill"])
+def test_an_empty_frontier_url_is_a_usage_error_not_a_backfill_of_its_own(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, "baocantho", "--frontier", ""]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tinbao: ") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("clear", [[], ["--clear"], ["--json"]])
+def test_a_redis_error_after_the_ping_is_one_line_and_status_1(
+    frontier: RedisFrontier,
+    clear: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TINBAO_FRONTIER_KEY", frontier.pattern)
+    keys = frontier.keys("baocantho")
+    frontier.server.set(keys.nodes, b"not a set")  # WRONGTYPE, as a key of another program's
+    assert main(["frontier", "baocantho", "--frontier", frontier.url, *clear]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"tinbao: the frontier {frontier.url} failed: WRONGTYPE"), err
+    assert err.count("\n") == 1, err
+
+
+@pytest.mark.e2e
+def test_a_crawl_with_a_frontier_url_redis_would_misread_is_a_usage_error(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text("", "utf-8")  # the built-in registry
+    archive = f"sqlite:///{tmp_path / 'a.db'}"
+    settings = {"TINBAO_FRONTIER": "redis://127.0.0.1:6379/abc"}  # was database 0, silently
+    result = run_crawl("baocantho", sites_file=sites, database_url=archive, settings=settings,
+                       arguments={"backfill": "1"})  # fmt: skip
+    assert result.returncode == 2, result.log[-2000:]
+    assert "tinbao: redis://127.0.0.1:6379/abc is not a Redis URL" in result.log
+    assert "Traceback" not in result.log

@@ -76,14 +76,14 @@ class Command(ScrapyCrawl):
 
     def _frontier_reached(self) -> bool:
         """With a shared frontier (TINBAO_FRONTIER), whether its Redis answers; if not, said
-        in one line (exit status 1, 2 without the [frontier] extra) rather than as the
-        traceback of a scheduler that could not be built."""
+        in one line (exit status 1; 2 for a URL Redis cannot use as given, or without the
+        [frontier] extra) rather than as the traceback of a scheduler that could not be built."""
         assert self.settings is not None
         url = frontier_url(self.settings)
         if not url:
             return True
         try:
-            from crawler.frontier.status import FrontierUnusable, connect
+            from crawler.frontier.status import FrontierUnusable, FrontierUrlWrong, connect
         except ImportError:
             self._fail(USAGE, "TINBAO_FRONTIER needs the [frontier] extra: "
                               "pip install 'tinbao[frontier]'")  # fmt: skip
@@ -91,7 +91,7 @@ class Command(ScrapyCrawl):
         try:
             connect(url).close()
         except FrontierUnusable as exc:
-            self._fail(FAILED, str(exc))
+            self._fail(USAGE if isinstance(exc, FrontierUrlWrong) else FAILED, str(exc))
             return False
         return True
 

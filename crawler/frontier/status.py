@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import redis
 
@@ -15,10 +18,15 @@ from crawler.frontier.keys import DEFAULT_PREFIX, FrontierKeys
 
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 _PASSWORD = re.compile(r"(?<=:)[^:@/]*(?=@)")
+_DATABASE = re.compile(r"/?\d*")  # redis-py reads any other path as database 0, silently
 
 
 class FrontierUnusable(Exception):
     """The frontier's URL is not a Redis URL, or its server does not answer."""
+
+
+class FrontierUrlWrong(FrontierUnusable):
+    """The URL cannot be used as given: a mistake of the caller's (exit status 2)."""
 
 
 def frontier_url(given: str | None = None) -> str:
@@ -39,16 +47,35 @@ def connect(url: str) -> redis.Redis:
     """A client of the frontier's server, checked to answer."""
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10)
+        database = urlsplit(url).path if url.startswith(("redis:", "rediss:")) else ""
     except ValueError as exc:
-        raise FrontierUnusable(f"{shown(url)} is not a Redis URL ({exc})") from None
+        raise FrontierUrlWrong(f"{shown(url)} is not a Redis URL ({exc})") from None
+    if not _DATABASE.fullmatch(database):
+        raise FrontierUrlWrong(
+            f"{shown(url)} is not a Redis URL (its database is a number, not {database[1:]!r})"
+        )
     try:
         server.ping()
     except redis.RedisError as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FrontierUnusable(
-            f"the frontier {shown(url)} could not be reached: {detail}"
+            f"the frontier {shown(url)} could not be reached: {_first_line(exc)}"
         ) from None
     return server
+
+
+@contextmanager
+def answering(url: str) -> Iterator[None]:
+    """A Redis error of the commands run inside (the server gone since the ping, a key of the
+    wrong type, a read-only replica) as FrontierUnusable, in one line."""
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise FrontierUnusable(f"the frontier {shown(url)} failed: {_first_line(exc)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def add_frontier_option(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("--frontier", metavar="URL", help=help)
+    parser.add_argument("--frontier", metavar="URL", type=given_url, help=help)
+
+
+def given_url(text: str) -> str:
+    """An argparse type: a URL that is not empty (`--frontier "$UNSET"` would else be a
+    backfill of its own, or the default server's frontier)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("takes a redis:// URL, not an empty one")
+    return text
 
 
 def status_module() -> ModuleType:
@@ -47,7 +55,10 @@ def reach(url: str) -> Any:
     status = status_module()
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise UsageError(f"--frontier takes a redis:// URL, not {status.shown(url)!r}")
-    return status.connect(url)
+    try:
+        return status.connect(url)
+    except status.FrontierUrlWrong as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run(options: argparse.Namespace) -> int:
@@ -56,9 +67,15 @@ def run(options: argparse.Namespace) -> int:
     url = status.frontier_url(options.frontier)
     try:
         server = reach(url)
+        with status.answering(url):
+            return show_or_clear(options, status, server, url)
     except status.FrontierUnusable as exc:
         say(f"tinbao: {exc}")
         return FAILED
+
+
+def show_or_clear(options: argparse.Namespace, status: ModuleType, server: Any, url: str) -> int:
+    """Print the frontier's state, or clear it; its Redis errors are the caller's to report."""
     keys = status.frontier_keys(options.site)
     state = status.frontier_state(server, keys)
     if options.clear:
