@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import crawler.settings as defaults
+from crawler.pool import pool_size
 
 # name: (lowest, highest) allowed, None for no bound
 RANGES: dict[str, tuple[float | None, float | None]] = {
     "TINBAO_WRITE_BATCH": (1, None),  # 0 was taken as 1 without a word
     # a batch waits this long for more articles, and the crawl's end waits for the batch
     "TINBAO_WRITE_INTERVAL": (None, 60),
+    # each is a process started with the crawl (60-90 MB); past the cores they only cost memory
+    "TINBAO_EXTRACT_WORKERS": (None, 4 * pool_size()),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scrapy.settings import Settings
 
+from crawler.pool import pool_size
 from crawler.setting_checks import bad_setting
 
 
@@ -48,3 +49,12 @@ def test_the_archive_writer_refuses_an_empty_batch_and_an_interval_past_a_minute
     )
     assert bad_setting(project_settings(TINBAO_WRITE_BATCH="1", TINBAO_WRITE_INTERVAL="60")) is None
     assert bad_setting(project_settings(TINBAO_WRITE_BATCH=str(10**400))) is None
+
+
+def test_extract_workers_past_4_per_core_are_refused() -> None:
+    # each is a process started with the crawl: a million gave out the machine
+    most = 4 * pool_size()
+    assert bad_setting(project_settings(TINBAO_EXTRACT_WORKERS=str(most))) is None
+    assert bad_setting(project_settings(TINBAO_EXTRACT_WORKERS="1000000")) == (
+        f"-s TINBAO_EXTRACT_WORKERS takes at most {most}, not '1000000'"
+    )
