@@ -16,7 +16,7 @@ tinbao's own settings (environment variable in brackets):
   TINBAO_RETRY_LIMIT    crawls a URL may fail in (timeout, reset, 5xx, 429 after RETRY_TIMES)
                         before it is given up (default 8): see docs/crawling.md
   TINBAO_EXTRACT_WORKERS  worker processes that extract article pages (default: one per core;
-                        0: in the crawl's own process): see docs/crawling.md
+                        0: in the crawl's own process; at most 4 per core): see docs/crawling.md
   TINBAO_WRITE_BATCH    articles saved per archive transaction, at most (default 50; 1: a
                         commit per article): see docs/crawling.md
   TINBAO_WRITE_INTERVAL  seconds a batch may stay open from its first article (default 0.2)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.pool import pool_size
 from scheduler.cli import main
 from storage import RunCounts, finish_run, make_engine, make_sessionmaker, open_archive, start_run
 from storage.engine import parse_database_url
@@ -118,6 +119,14 @@ def test_search_in_a_folder_without_an_archive_creates_none(tmp_path: Path) -> N
          "tinbao: --output '/nonexistent-folder/a.csv': there is no folder '/nonexistent-folder'"),
         (["export", "--format", "csv", "-o", "/tmp"], "tinbao: --output '/tmp' is a folder"),
         (["nosuchcommand"], "tinbao: argument COMMAND: invalid choice: 'nosuchcommand'"),
+        # -1 was silently one per core; a million was a million processes started
+        (["reextract", "--workers", "-1"], "argument --workers: takes 0 or more, not -1"),
+        (["reextract", "--workers", "1000000"],
+         f"argument --workers: takes at most {4 * pool_size()} (4 per core), not 1000000"),
+        (["import", "x.warc", "--workers", "1000000"],
+         f"argument --workers: takes at most {4 * pool_size()} (4 per core), not 1000000"),
+        (["import", "x.warc", "--workers", "0"], "argument --workers: takes 1 or more, not 0"),
+        (["reextract", "--workers", "many"], "argument --workers: 'many' is not a whole number"),
     ],
 )  # fmt: skip
 def test_a_mistake_is_one_line_and_status_2(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
+from crawler.pool import pool_size
 from crawler.registry import load_registry, unknown_site
 from storage import database_url
 from storage.existing import open_existing
@@ -90,6 +91,26 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"takes a number above zero, not {value}")
     return value
+
+
+def worker_count(lowest: int) -> Callable[[str], int]:
+    """An argparse type for `--workers`: a whole number from `lowest` to 4 per usable core.
+    Each worker is a process started at once (60-90 MB): `--workers 1000000` started
+    processes until the machine gave out, and past the cores they only cost memory."""
+    most = 4 * pool_size()
+
+    def workers(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"takes {lowest} or more, not {value}")
+        if value > most:
+            raise argparse.ArgumentTypeError(f"takes at most {most} (4 per core), not {value}")
+        return value
+
+    return workers
 
 
 def positive_float(text: str) -> float:

@@ -23,7 +23,7 @@ from crawler.importing.run import BATCH, Importer, ImportFailed
 from crawler.importing.sources import file_source
 from crawler.middlewares.capture import warc_folder
 from crawler.registry import load_registry
-from scheduler.commands.common import UsageError, check_sites, positive_int
+from scheduler.commands.common import UsageError, check_sites, positive_int, worker_count
 from storage import database_url, make_sessionmaker, open_archive
 
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -44,8 +44,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="only this registry site (repeatable; default: every site)",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=positive_int, metavar="N",
-        help="extraction processes (default: one per core)",
+        "--workers", type=worker_count(1), metavar="N",
+        help="extraction processes (default: one per core; at most 4 per core)",
     )  # fmt: skip
     parser.add_argument(
         "--batch", type=positive_int, default=BATCH, metavar="N",

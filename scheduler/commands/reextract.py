@@ -19,7 +19,7 @@ from crawler.middlewares.capture import warc_folder
 from crawler.pool import pool_size
 from crawler.reextract import reextract
 from crawler.registry import load_registry
-from scheduler.commands.common import UsageError, progress_bar, reading
+from scheduler.commands.common import UsageError, progress_bar, reading, worker_count
 from scheduler.commands.selection import add_selection_arguments, check_selection, selection
 from storage import export as archive
 from storage import make_sessionmaker
@@ -38,9 +38,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=worker_count(0),
         metavar="N",
-        help="processes that read and extract the pages (default: one per core; 0: none)",
+        help="processes that read and extract the pages (default: one per core; 0: none; "
+        "at most 4 per core)",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="count what would change, change nothing"
