@@ -5,6 +5,7 @@ when the Redis URL is wrong or its server silent."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ import pytest
 from scheduler.cli import main
 from tests.redis_frontier import RedisFrontier
 from tests.redis_frontier import frontier as frontier  # a fixture
-from tests.replica import run_crawl
+from tests.replica import ReplicaServer, ReplicaSite, run_crawl
+from tests.replica.crawl import start_crawl
+from tests.tcp_relay import TcpRelay
 
 SILENT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -144,3 +147,28 @@ def test_a_crawl_with_a_frontier_url_redis_would_misread_is_a_usage_error(tmp_pa
     assert result.returncode == 2, result.log[-2000:]
     assert "tinbao: redis://127.0.0.1:6379/abc is not a Redis URL" in result.log
     assert "Traceback" not in result.log
+
+
+@pytest.mark.e2e
+def test_a_frontier_lost_mid_backfill_fails_the_crawl_in_one_line(
+    frontier: RedisFrontier, tmp_path: Path
+) -> None:
+    # its Redis errors were logged at every pop, retried for ever: the crawl never ended
+    site = ReplicaSite(articles=60, per_page=5)
+    with ReplicaServer(site) as server, TcpRelay(("127.0.0.1", 6379)) as relay:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url), "utf-8")
+        settings = {**frontier.settings(), "DOWNLOAD_DELAY": "0.2",
+                    "TINBAO_FRONTIER": f"redis://127.0.0.1:{relay.port}/0"}  # fmt: skip
+        crawl = start_crawl("replica", sites_file=sites, database_url=f"sqlite:///{tmp_path}/a.db",
+                            settings=settings, arguments={"backfill": "1"})  # fmt: skip
+        time.sleep(4)  # the backfill under way
+        relay.cut()
+        try:
+            out, _ = crawl.communicate(timeout=60)
+        finally:
+            crawl.kill()
+        log = out.decode("utf-8", "replace")
+        assert crawl.returncode == 1, log[-3000:]
+    assert log.strip().splitlines()[-1].startswith("crawl of replica failed: frontier lost: ")
+    assert "Traceback" not in log, log[-3000:]

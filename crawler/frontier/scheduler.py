@@ -29,7 +29,7 @@ from scrapy.crawler import Crawler
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.ending import DROPPED
+from crawler.ending import DROPPED, end_crawl
 from crawler.frontier.keys import FrontierKeys
 from crawler.frontier.scripts import GIVE_BACK, PENDING, POP, RECLAIM
 from crawler.supervised import holder_for
@@ -78,12 +78,16 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
         (SCHEDULER_PERSIST: other processes go on, and this backfill can resume)."""
         if self.heartbeat.running:
             self.heartbeat.stop()
-        self._settle_held()
-        if self.held:  # not finished after all (the engine stopped with them in progress)
-            self._give_back(keys=self._hand_keys(), args=list(self.held.values()))
-            self.held.clear()
-        self.server.delete(self.keys.lease(self.node))
-        self.server.srem(self.keys.nodes, self.node)
+        try:
+            self._settle_held()
+            if self.held:  # not finished after all (the engine stopped with them in progress)
+                self._give_back(keys=self._hand_keys(), args=list(self.held.values()))
+                self.held.clear()
+            self.server.delete(self.keys.lease(self.node))
+            self.server.srem(self.keys.nodes, self.node)
+        except RedisError as exc:  # the server is gone: the lease expiring gives them back
+            logger.warning("shared frontier not left (%s: %s)", type(exc).__name__, exc)
+            return
         super().close(reason)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -97,8 +101,12 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
         return True
 
     def next_request(self) -> Request | None:
-        self._settle_held()
-        member = self._pop(keys=self._hand_keys())
+        try:
+            self._settle_held()
+            member = self._pop(keys=self._hand_keys())
+        except RedisError as exc:  # raised here, it was logged and retried for ever: a hang
+            self._lost(exc)
+            return None
         if member is None:
             return None
         request: Request = self.queue._decode_request(member)
@@ -108,7 +116,17 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
         return request
 
     def has_pending_requests(self) -> bool:
-        return bool(self._pending(args=[self.keys.base, self.node]))
+        try:
+            return bool(self._pending(args=[self.keys.base, self.node]))
+        except RedisError as exc:
+            self._lost(exc)
+            return False
+
+    def _lost(self, error: RedisError) -> None:
+        """The frontier's server stopped answering: end the crawl failed, in one line (its
+        requests in hand come back to the others once this node's lease expires)."""
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        end_crawl(self.crawler, f"failed: frontier lost: {detail}")
 
     def __len__(self) -> int:
         return int(self._pending(args=[self.keys.base, self.node]))
