@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import crawler.settings as defaults
+from crawler.frontier.keys import BadKeyPattern, FrontierKeys
 from crawler.pool import pool_size
 
 # name: (lowest, highest) allowed, None for no bound
@@ -39,7 +40,14 @@ def numeric_settings() -> Iterator[tuple[str, type, bool]]:
 
 
 def bad_setting(settings: Any) -> str | None:
-    """A one-line description of the first numeric setting that cannot be used, else None."""
+    """A one-line description of the first numeric setting that cannot be used (or of a
+    shared frontier's key pattern that makes no key), else None."""
+    pattern = settings.get("TINBAO_FRONTIER_KEY")
+    if pattern:
+        try:
+            FrontierKeys.for_site("site", str(pattern))
+        except BadKeyPattern as exc:
+            return f"-s {exc}"
     for name, kind, refuse_negative in numeric_settings():
         raw = settings.get(name)
         try:

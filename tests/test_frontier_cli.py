@@ -84,6 +84,17 @@ def test_a_wrong_frontier_option_is_a_usage_error(
     assert capsys.readouterr().err.startswith("tinbao: ")
 
 
+@pytest.mark.parametrize("clear", [[], ["--clear"], ["--json"]])
+def test_a_frontier_key_pattern_that_makes_no_key_is_a_usage_error(
+    clear: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TINBAO_FRONTIER_KEY", "%(x)s")  # was a KeyError's traceback, status 1
+    assert main(["frontier", "baocantho", "--frontier", SILENT, *clear]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tinbao: TINBAO_FRONTIER_KEY '%(x)s' is not a key prefix")
+    assert err.count("\n") == 1, err
+
+
 @pytest.mark.e2e
 def test_a_crawl_with_a_silent_frontier_says_so_in_one_line(tmp_path: Path) -> None:
     sites = tmp_path / "sites.toml"

@@ -58,3 +58,12 @@ def test_extract_workers_past_4_per_core_are_refused() -> None:
     assert bad_setting(project_settings(TINBAO_EXTRACT_WORKERS="1000000")) == (
         f"-s TINBAO_EXTRACT_WORKERS takes at most {most}, not '1000000'"
     )
+
+
+def test_a_frontier_key_pattern_that_makes_no_key_is_refused() -> None:
+    for pattern in ("%(x)s", "tinbao:%d", "50%"):
+        problem = bad_setting(project_settings(TINBAO_FRONTIER_KEY=pattern))
+        assert problem is not None and problem.startswith("-s TINBAO_FRONTIER_KEY"), problem
+        assert "\n" not in problem
+    assert bad_setting(project_settings(TINBAO_FRONTIER_KEY="mine:%(spider)s")) is None
+    assert bad_setting(project_settings(TINBAO_FRONTIER_KEY="one-for-all")) is None

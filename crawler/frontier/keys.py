@@ -12,6 +12,10 @@ from dataclasses import dataclass
 DEFAULT_PREFIX = "tinbao:frontier:%(spider)s"
 
 
+class BadKeyPattern(ValueError):
+    """TINBAO_FRONTIER_KEY cannot make a key prefix: a mistake of the caller's."""
+
+
 @dataclass(frozen=True)
 class FrontierKeys:
     """The keys of one site's frontier under `base`."""
@@ -20,7 +24,15 @@ class FrontierKeys:
 
     @classmethod
     def for_site(cls, site: str, pattern: str = DEFAULT_PREFIX) -> FrontierKeys:
-        return cls((pattern or DEFAULT_PREFIX) % {"spider": site})
+        """The keys of `site`'s frontier; BadKeyPattern when `pattern` names anything but
+        `%(spider)s` or is not a %-pattern at all."""
+        try:
+            return cls((pattern or DEFAULT_PREFIX) % {"spider": site})
+        except (KeyError, ValueError, TypeError) as exc:
+            raise BadKeyPattern(
+                f"TINBAO_FRONTIER_KEY {pattern!r} is not a key prefix: it may name only "
+                f"%(spider)s, the site ({type(exc).__name__}: {exc})"
+            ) from None
 
     @property
     def requests(self) -> str:

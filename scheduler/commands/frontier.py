@@ -64,6 +64,10 @@ def reach(url: str) -> Any:
 def run(options: argparse.Namespace) -> int:
     check_sites([options.site])
     status = status_module()
+    try:
+        status.frontier_keys(options.site)
+    except ValueError as exc:  # a TINBAO_FRONTIER_KEY that makes no key
+        raise UsageError(str(exc)) from None
     url = status.frontier_url(options.frontier)
     try:
         server = reach(url)
