@@ -13,7 +13,7 @@ import pytest
 from scheduler.cli import main
 from tests.redis_frontier import RedisFrontier
 from tests.redis_frontier import frontier as frontier  # a fixture
-from tests.replica import ReplicaServer, ReplicaSite, run_crawl
+from tests.replica import CrawlResult, ReplicaServer, ReplicaSite, run_crawl
 from tests.replica.crawl import start_crawl
 from tests.tcp_relay import TcpRelay
 
@@ -95,14 +95,18 @@ def test_a_frontier_key_pattern_that_makes_no_key_is_a_usage_error(
     assert err.count("\n") == 1, err
 
 
+def backfill_with_frontier(tmp_path: Path, url: str) -> CrawlResult:
+    """`scrapy crawl baocantho -a backfill=1 -s TINBAO_FRONTIER=url` (the built-in registry)."""
+    sites = tmp_path / "sites.toml"
+    sites.write_text("", "utf-8")
+    archive = f"sqlite:///{tmp_path / 'a.db'}"
+    return run_crawl("baocantho", sites_file=sites, database_url=archive,
+                     settings={"TINBAO_FRONTIER": url}, arguments={"backfill": "1"})  # fmt: skip
+
+
 @pytest.mark.e2e
 def test_a_crawl_with_a_silent_frontier_says_so_in_one_line(tmp_path: Path) -> None:
-    sites = tmp_path / "sites.toml"
-    sites.write_text("", "utf-8")  # the built-in registry
-    archive = f"sqlite:///{tmp_path / 'a.db'}"
-    settings = {"TINBAO_FRONTIER": SILENT}
-    result = run_crawl("baocantho", sites_file=sites, database_url=archive, settings=settings,
-                       arguments={"backfill": "1"})  # fmt: skip
+    result = backfill_with_frontier(tmp_path, SILENT)
     assert result.returncode == 1
     assert f"tinbao: the frontier {SILENT} could not be reached" in result.log
     assert "Traceback" not in result.log
@@ -149,12 +153,7 @@ def test_a_redis_error_after_the_ping_is_one_line_and_status_1(
 
 @pytest.mark.e2e
 def test_a_crawl_with_a_frontier_url_redis_would_misread_is_a_usage_error(tmp_path: Path) -> None:
-    sites = tmp_path / "sites.toml"
-    sites.write_text("", "utf-8")  # the built-in registry
-    archive = f"sqlite:///{tmp_path / 'a.db'}"
-    settings = {"TINBAO_FRONTIER": "redis://127.0.0.1:6379/abc"}  # was database 0, silently
-    result = run_crawl("baocantho", sites_file=sites, database_url=archive, settings=settings,
-                       arguments={"backfill": "1"})  # fmt: skip
+    result = backfill_with_frontier(tmp_path, "redis://127.0.0.1:6379/abc")  # was database 0
     assert result.returncode == 2, result.log[-2000:]
     assert "tinbao: redis://127.0.0.1:6379/abc is not a Redis URL" in result.log
     assert "Traceback" not in result.log
