@@ -61,6 +61,15 @@ def test_a_frontier_in_use_is_not_cleared(
     assert list(shared.server.scan_iter(match=keys.pattern)) == []
 
 
+def test_clear_with_json_says_what_it_cleared_as_json(
+    shared: RedisFrontier, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shared.server.delete(shared.keys("baocantho").lease("live:1:a"))  # nobody alive
+    assert main(["frontier", "baocantho", "--clear", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)  # was a plain line on stderr, stdout empty
+    assert record["site"] == "baocantho" and record["cleared"] > 0
+
+
 @pytest.mark.parametrize("command", [["frontier", "baocantho", "--frontier", SILENT],
                                      ["backfill", "baocantho", "--frontier", SILENT]])  # fmt: skip
 def test_a_silent_frontier_is_one_line_and_status_1(

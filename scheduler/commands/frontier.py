@@ -88,7 +88,10 @@ def show_or_clear(options: argparse.Namespace, status: ModuleType, server: Any, 
                 "process(es): stop them first")  # fmt: skip
             return FAILED
         deleted = status.clear_frontier(server, keys)
-        say(f"frontier of {options.site} cleared ({deleted} keys)")
+        if options.json:
+            print(json.dumps({"site": options.site, "key": state.key, "cleared": deleted}))
+        else:
+            say(f"frontier of {options.site} cleared ({deleted} keys)")
         return 0
     if options.json:
         nodes = [vars(n) for n in state.nodes]
