@@ -22,10 +22,15 @@ from trafilatura.settings import use_config
 from trafilatura.utils import decode_file, repair_faulty_html
 
 from crawler.extraction import recovery
+from crawler.extraction.container import cut_to_article
 from crawler.extraction.decode import decode_page
 from crawler.extraction.text import clean_lines
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+# a text from the cut page shorter than this share of its densest block's paragraphs means the
+# cut missed the article (the block was a comment thread, a cookie notice): read the whole page
+_THIN = 0.5
 
 # trafilatura's default config stops extracting on pages with a tiny body and sleeps between
 # downloads; neither fits a library call on pages we already hold.
@@ -94,15 +99,33 @@ def _fromstring(html: str | bytes) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
-def main_paragraphs(tree: HtmlElement, url: str, container: HtmlElement | None = None) -> list[str]:
+def main_paragraphs(
+    tree: HtmlElement,
+    url: str,
+    container: HtmlElement | None = None,
+    headline: HtmlElement | None = None,
+) -> list[str]:
     """The article's paragraphs and sub-headings in reading order, cleaned; [] when none.
 
-    `container` (from a site's `body` hint) limits the search to that element.
+    `container` (from a site's `body` hint) limits the search to that element. Otherwise
+    trafilatura is shown the page cut down to the element holding `headline` and the densest
+    paragraphs (container.py: the same text for a fraction of the time); when what it finds
+    there is thin next to those paragraphs, the cut was wrong and the whole page is read.
     """
     if container is not None:
         page = fromstring("<html><body></body></html>", parser=_PARSER)
         page.find("body").append(container)  # the tree is ours and already read: move it
-        tree = page
+        return _trafilatura(page, url)
+    cut = cut_to_article(tree, headline)
+    lines = _trafilatura(tree, url)
+    if cut is not None:
+        cut.restore()
+        if sum(len(line) for line in lines) < _THIN * cut.main_text:
+            lines = _trafilatura(tree, url)
+    return lines
+
+
+def _trafilatura(tree: HtmlElement, url: str) -> list[str]:
     text = trafilatura.extract(
         tree,  # trafilatura copies a tree it is given, so ours stays intact
         url=url,
