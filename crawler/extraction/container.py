@@ -6,9 +6,9 @@ regex tests, tag conversion, readability's scoring, justext, a page-wide text fo
 check), and on a news page the article is a small part of the markup: menus, sidebars,
 related-article rails, footers. So the page is cut down, for the time of one trafilatura
 call, to the element that holds both the headline and the densest run of paragraphs, with
-its ancestors (and `<head>`): trafilatura's class and id XPaths see the same element path as
-on the whole page, only without the neighbours. On the corpus the text is the same at about
-0.6x the time (bench/README.md, extraction_speed).
+its ancestors (and the JSON-LD of `<head>`): trafilatura's class and id XPaths see the same
+element path as on the whole page, only without the neighbours. On the corpus the text is
+the same for about 0.6x the time of `extract()` (bench/README.md, extraction_speed).
 
 A page with no headline the layout pass trusts, no paragraph text, or whose headline and
 paragraphs meet only at `<body>` is not cut. The cut is undone afterwards (`Cut.restore`),
@@ -36,6 +36,14 @@ class Cut:
     main_text: int
     _removed: list[tuple[HtmlElement, list[HtmlElement]]] = field(default_factory=list)
 
+    def keep(
+        self, parent: HtmlElement, children: list[HtmlElement], kept: list[HtmlElement]
+    ) -> None:
+        """Leave only `kept` of `parent`'s `children` (all of them, in order), until restored."""
+        if len(kept) < len(children):
+            self._removed.append((parent, children))
+            parent[:] = kept
+
     def restore(self) -> None:
         """Put every neighbour back where it was (each with its tail text)."""
         for parent, children in reversed(self._removed):
@@ -61,11 +69,19 @@ def cut_to_article(tree: HtmlElement, headline: HtmlElement | None) -> Cut | Non
     while parent is not None:
         children = list(parent)
         kept = [c for c in children if c is node or c.tag == "head"]
-        if len(kept) < len(children):
-            cut._removed.append((parent, children))
-            parent[:] = kept
+        cut.keep(parent, children, kept)
         node, parent = parent, parent.getparent()
+    head = tree.find("head")
+    if head is not None:
+        children = list(head)
+        cut.keep(head, children, [c for c in children if _is_json_ld(c)])
     return cut
+
+
+def _is_json_ld(element: HtmlElement) -> bool:
+    """JSON-LD is all trafilatura reads in `<head>` without metadata: whether the page is a
+    forum thread, and an `articleBody` when it finds too little text."""
+    return element.tag == "script" and "ld+json" in (element.get("type") or "")
 
 
 def _densest_block(tree: HtmlElement) -> tuple[HtmlElement, int] | None:
