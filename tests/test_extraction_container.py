@@ -1,12 +1,15 @@
 """The article's container (crawler/extraction/container.py): trafilatura is shown the page cut
-down to the element holding the headline and the densest paragraphs, the cut is undone
-afterwards, and a thin result from the cut page is read again from the whole page."""
+down to the element holding the headline and the densest paragraphs, in fast mode; the cut is
+undone afterwards, and a thin result is read again with trafilatura's fallbacks, then from the
+whole page."""
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
+from lxml.html import HtmlElement
 
-from crawler.extraction import extract
+from crawler.extraction import body, extract
 from crawler.extraction.body import parse_html
 from crawler.extraction.container import cut_to_article
 
@@ -72,15 +75,49 @@ def test_thin_text_from_the_cut_page_is_read_again_from_the_whole_page() -> None
     assert extract(html, URL).body.split("\n") == ARTICLE
 
 
-def test_cut_page_gives_the_article_without_the_rails() -> None:
+def _reads(
+    monkeypatch: pytest.MonkeyPatch, thin: set[tuple[bool, bool]]
+) -> list[tuple[bool, bool]]:
+    """Every trafilatura read of `extract` as (fast mode, on the cut page), the ones in `thin`
+    made to find nothing."""
+    reads: list[tuple[bool, bool]] = []
+    real = body._trafilatura
+
+    def spy(tree: HtmlElement, url: str, *, fast: bool = False) -> list[str]:
+        read = (fast, tree.find(".//div[@class='related']") is None)
+        reads.append(read)
+        return [] if read in thin else real(tree, url, fast=fast)
+
+    monkeypatch.setattr(body, "_trafilatura", spy)
+    return reads
+
+
+def _rails_page() -> str:
     related = "".join(
-        f'<div class="item"><a href="/tin-{n}.html">Tin liên quan số {n} về giao thông tỉnh</a>'
-        f"<p>{COMMENTS[n]}</p></div>"
+        f'<div class="item"><a href="/tin-{n}.html">Tin liên quan số {n}</a><p>{COMMENTS[n]}</p>'
+        "</div>"
         for n in range(3)
     )
-    html = _page(
+    return _page(
         f'<div class="detail"><h1>{TITLE}</h1><div class="detail-content">'
         f"{_paragraphs(ARTICLE)}</div></div>",
         f'<div class="related">{related}</div>',
     )
-    assert extract(html, URL).body.split("\n") == ARTICLE
+
+
+def test_the_cut_page_is_read_in_fast_mode_once() -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        reads = _reads(patch, set())
+        assert extract(_rails_page(), URL).body.split("\n") == ARTICLE
+    assert reads == [(True, True)]
+
+
+def test_a_thin_fast_read_is_read_again_with_fallbacks_then_from_the_whole_page() -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        reads = _reads(patch, {(True, True)})
+        assert extract(_rails_page(), URL).body.split("\n") == ARTICLE
+    assert reads == [(True, True), (False, True)]
+    with pytest.MonkeyPatch.context() as patch:
+        reads = _reads(patch, {(True, True), (False, True)})
+        assert extract(_rails_page(), URL).body.split("\n") == ARTICLE
+    assert reads == [(True, True), (False, True), (False, False)]

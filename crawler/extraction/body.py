@@ -28,8 +28,9 @@ from crawler.extraction.text import clean_lines
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
-# a text from the cut page shorter than this share of its densest block's paragraphs means the
-# cut missed the article (the block was a comment thread, a cookie notice): read the whole page
+# a text from the cut page shorter than this share of its densest block's paragraphs is thin:
+# read again with trafilatura's fallbacks, then from the whole page (the cut missed the
+# article: the block was a comment thread, a cookie notice)
 _THIN = 0.5
 
 # trafilatura's default config stops extracting on pages with a tiny body and sleeps between
@@ -117,7 +118,7 @@ def _repaired(html: str, beginning: str) -> bytes:
             break
     data = html.encode("utf-8", "surrogatepass")
     kept = data.translate(None, _CONTROL_BYTES)
-    if b"\xef\xbf\xbe" in kept or b"\xef\xbf\xbf" in kept:
+    if b"\xef\xbf" in kept:  # one scan: U+FFC0-U+FFFF are rare
         kept = kept.replace(b"\xef\xbf\xbe", b"").replace(b"\xef\xbf\xbf", b"")
     return kept
 
@@ -140,26 +141,36 @@ def main_paragraphs(
 
     `container` (from a site's `body` hint) limits the search to that element. Otherwise
     trafilatura is shown the page cut down to the element holding `headline` and the densest
-    paragraphs (container.py: the same text for a fraction of the time); when what it finds
-    there is thin next to those paragraphs, the cut was wrong and the whole page is read.
+    paragraphs (container.py: the same text for a fraction of the time), in its fast mode:
+    its comparison with readability and justext is what rescues a main text that came out
+    too short, and is run only then, when the text is thin next to those paragraphs; still
+    thin, the cut was wrong and the whole page is read.
     """
     if container is not None:
         page = fromstring("<html><body></body></html>", parser=_PARSER)
         page.find("body").append(container)  # the tree is ours and already read: move it
         return _trafilatura(page, url)
     cut = cut_to_article(tree, headline)
-    lines = _trafilatura(tree, url)
-    if cut is not None:
-        cut.restore()
-        if sum(len(line) for line in lines) < _THIN * cut.main_text:
-            lines = _trafilatura(tree, url)
+    if cut is None:
+        return _trafilatura(tree, url)
+    lines = _trafilatura(tree, url, fast=True)
+    if _thin(lines, cut.main_text):
+        lines = _trafilatura(tree, url)
+    cut.restore()
+    if _thin(lines, cut.main_text):
+        lines = _trafilatura(tree, url)
     return lines
 
 
-def _trafilatura(tree: HtmlElement, url: str) -> list[str]:
+def _thin(lines: list[str], main_text: int) -> bool:
+    return sum(len(line) for line in lines) < _THIN * main_text
+
+
+def _trafilatura(tree: HtmlElement, url: str, *, fast: bool = False) -> list[str]:
     text = trafilatura.extract(
         tree,  # trafilatura copies a tree it is given, so ours stays intact
         url=url,
+        fast=fast,
         output_format="txt",
         include_comments=False,
         include_tables=True,
