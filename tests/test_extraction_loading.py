@@ -1,4 +1,5 @@
-"""tinbao parses pages with its own lxml parser (body._PARSER, a C class lookup, for speed):
+"""tinbao parses pages with its own lxml parser (body._PARSER, a C class lookup, for speed),
+from their UTF-8 bytes with trafilatura's repairs made on them (body._repaired):
 the trees must be the ones `trafilatura.load_html` builds, repairs and rejections included."""
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ PAGES = {
     "doctype with a slash": '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x/y">\n'
     "<html><body><p>Đoạn</p></body></html>",
     "control characters": "<html><body><p>A\x0bB\x1fC</p></body></html>",
+    "noncharacters among vietnamese letters": "<html><body><p>Tiế\ufffeng Việ\ufffft\x00</p>"
+    "</body></html>",
+    "a charset declared that the str is not in": '<html><head><meta charset="windows-1252">'
+    "</head><body><p>Đà Nẵng</p></body></html>",
+    "doctype with a slash and no newline": '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" '
+    '"x/y"><html><body><p>Đoạn</p></body></html>',
+    "latin-1 only text": "<html><body><p>café crème</p></body></html>",
     "a lone fragment": "<p>chỉ một đoạn</p>",
     "two fragments": "<div>một</div><div>hai</div>",
     "comments and pis": "<html><!-- c --><?php x ?><body><p>Đoạn</p></body></html>",

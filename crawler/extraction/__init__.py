@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Bump when a change can give a stored page a different Article, so that re-extraction can
 # tell which articles an older extractor made: <year>.<month>.<n-th version that month>.
-EXTRACTOR_VERSION = "2026.12.1"
+EXTRACTOR_VERSION = "2026.12.2"
 
 __all__ = ["EXTRACTOR_VERSION", "Article", "HintError", "Hints", "Image", "extract", "parse_hints"]
 

@@ -65,7 +65,8 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
     hinted = _hinted_texts(tree, hints)
     title, title_at = fields.title(tree, meta, layout)
     title = _first(hinted, "title") or title
-    lines, too_long = bounded_lines(_text_lines(tree, url, layout, hints, title))
+    headline = layout.headline_elements.get(title_at)
+    lines, too_long = bounded_lines(_text_lines(tree, url, layout, hints, title, headline))
     lead, lines = choose_lead(meta, layout, lines, title, title_at, _first(hinted, "lead"))
     block_authors = [b.text for b in layout.author_blocks]
     block_sources = [b.text for b in layout.source_blocks] + hinted.get("source", [])
@@ -97,7 +98,14 @@ def extract(html: str | bytes, url: str, hints: Hints | None = None) -> Article:
     )
 
 
-def _text_lines(tree: HtmlElement, url: str, layout: Layout, hints: Hints, title: str) -> list[str]:
+def _text_lines(
+    tree: HtmlElement,
+    url: str,
+    layout: Layout,
+    hints: Hints,
+    title: str,
+    headline: HtmlElement | None,
+) -> list[str]:
     """The main text's lines, once the elements that are no article text are out of the tree
     (the tree has been read and is ours to change) and the furniture lines are out of the text."""
     container = next(iter(hints.select(tree, "body")), None)
@@ -106,7 +114,7 @@ def _text_lines(tree: HtmlElement, url: str, layout: Layout, hints: Hints, title
             element.drop_tree()
     tables.unwrap_layout_tables(tree)
     captions = {c.casefold() for c in layout.captions}
-    found = main_paragraphs(tree, url, container)
+    found = main_paragraphs(tree, url, container, headline)
     lines = noise.without_closing_notices(noise.strip_furniture(found, layout.link_texts, captions))
     if noise.only_links(lines, layout.link_texts):
         return []

@@ -132,6 +132,7 @@ def _read_heading(element: HtmlElement, position: int, layout: Layout) -> None:
         layout.link_headings.append([a for a in anchors if a])
     else:
         layout.headlines.append(Block(text, position))
+        layout.headline_elements[position] = element
 
 
 def _read_paragraph(element: HtmlElement, layout: Layout, captioned: set[HtmlElement]) -> None:

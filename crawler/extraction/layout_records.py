@@ -26,7 +26,8 @@ class Layout:
     """Everything the pass found, in page order; `link_texts` are the texts of links to other
     pages (lower case), which is how related-article lines are recognised in the body.
     `text_blocks` are the paragraphs and text-holding divs with their positions, read only
-    when the lead is looked for by its place."""
+    when the lead is looked for by its place; `headline_elements` the h1 of each headline, by
+    its position, which shows the main-text extractor where the article is (container.py)."""
 
     headlines: list[Block] = field(default_factory=list)
     link_headings: list[list[str]] = field(default_factory=list)
@@ -43,6 +44,7 @@ class Layout:
     photos: list[Photo] = field(default_factory=list)
     notices: list[HtmlElement] = field(default_factory=list)
     link_texts: set[str] = field(default_factory=set)
+    headline_elements: dict[int, HtmlElement] = field(default_factory=dict)  # by position
 
     @property
     def captions(self) -> list[str]:

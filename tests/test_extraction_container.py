@@ -1,0 +1,84 @@
+"""The article's container (crawler/extraction/container.py): trafilatura is shown the page cut
+down to the element holding the headline and the densest paragraphs, the cut is undone
+afterwards, and a thin result from the cut page is read again from the whole page."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from crawler.extraction import extract
+from crawler.extraction.body import parse_html
+from crawler.extraction.container import cut_to_article
+
+URL = "https://baothu.vn/ha-tang-giao-thong-a2001.html"
+TITLE = "Tỉnh khởi công tuyến đường nối hai huyện phía tây"
+ARTICLE = [
+    f"Sáng 3-4, UBND tỉnh khởi công tuyến đường dài 18 km nối hai huyện phía tây, đoạn {n} "
+    "của dự án được giao cho ban quản lý dự án giao thông của tỉnh thực hiện trong hai năm."
+    for n in range(1, 5)
+]
+COMMENTS = [
+    f"Bạn đọc {n}: mong tỉnh sớm hoàn thành con đường này, người dân hai huyện đã chờ đợi rất "
+    "lâu, mùa mưa đi lại rất khó khăn, xe chở nông sản phải đi vòng hơn ba mươi cây số nữa."
+    for n in range(1, 9)
+]
+
+
+def _page(top: str, rest: str) -> str:
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>{TITLE} - Báo Thử</title></head><body>{top}{rest}</body></html>"""
+
+
+def _paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+def test_cut_keeps_the_headline_and_the_article_and_restore_puts_the_page_back() -> None:
+    html = _page(
+        '<div class="menu"><ul><li><a href="/a">Thời sự</a></li></ul></div>'
+        f'<div id="main"><h1>{TITLE}</h1><div class="content">{_paragraphs(ARTICLE)}</div></div>',
+        f'<div class="sidebar"><p>{COMMENTS[0]}</p></div><div class="footer">Báo Thử</div>',
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    whole = etree.tostring(tree)
+    headline = next(tree.iter("h1"))
+    cut = cut_to_article(tree, headline)
+    assert cut is not None and cut.container.get("id") == "main"
+    body = tree.find("body")
+    assert [child.get("id") for child in body] == ["main"]
+    assert tree.find("head") is not None  # trafilatura's checks of <head> still see it
+    cut.restore()
+    assert etree.tostring(tree) == whole
+
+
+def test_no_cut_when_headline_and_paragraphs_meet_only_at_body() -> None:
+    html = _page(f"<header><h1>{TITLE}</h1></header>", f"<main>{_paragraphs(ARTICLE)}</main>")
+    tree = parse_html(html)
+    assert tree is not None
+    assert cut_to_article(tree, next(tree.iter("h1"))) is None
+    assert cut_to_article(tree, None) is None
+
+
+def test_thin_text_from_the_cut_page_is_read_again_from_the_whole_page() -> None:
+    # the densest paragraphs are a comment thread next to the headline, the article is elsewhere:
+    # the cut page holds only the headline and the comments, which trafilatura drops
+    html = _page(
+        f'<div id="top"><h1>{TITLE}</h1><div class="comments">{_paragraphs(COMMENTS)}</div></div>',
+        f'<div class="article-body">{_paragraphs(ARTICLE)}</div>',
+    )
+    assert extract(html, URL).body.split("\n") == ARTICLE
+
+
+def test_cut_page_gives_the_article_without_the_rails() -> None:
+    related = "".join(
+        f'<div class="item"><a href="/tin-{n}.html">Tin liên quan số {n} về giao thông tỉnh</a>'
+        f"<p>{COMMENTS[n]}</p></div>"
+        for n in range(3)
+    )
+    html = _page(
+        f'<div class="detail"><h1>{TITLE}</h1><div class="detail-content">'
+        f"{_paragraphs(ARTICLE)}</div></div>",
+        f'<div class="related">{related}</div>',
+    )
+    assert extract(html, URL).body.split("\n") == ARTICLE
