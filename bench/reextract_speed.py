@@ -18,51 +18,91 @@ read again under its lock, the version set); `--inline` also times `--workers 0`
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
-
+from bench.ceiling import Ceiling
 from bench.import_speed import SITES, corpus_pages
-from bench.limit import bare, cores, cpu_line, timed
+from bench.limit import cores, cpu_line
 from bench.process_tree import TreeSampler
+from crawler.warc import RawPage, WarcFile
 from tests.replica.real import vary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
 
+CHUNK = 20_000  # pages a WARC file (and a site) of the build: a larger run adds files
+
+
 def url(number: int) -> str:
-    return f"https://bench-news.vn/tin-so-{number}-a{number}.html"
+    return f"https://{host(number // CHUNK)}/tin-so-{number}-a{number}.html"
+
+
+def host(chunk: int) -> str:
+    return "bench-news.vn" if chunk == 0 else f"bench-news-{chunk}.vn"
+
+
+def site_key(chunk: int) -> str:
+    return "bench" if chunk == 0 else f"bench{chunk}"
+
+
+def chunks(pages: int) -> range:
+    return range(max(1, -(-pages // CHUNK)))
+
+
+def sites_toml(count: int) -> str:
+    """The registry of the build: one site a chunk, each its own host."""
+    entries = [SITES.replace("[sites.bench]", f"[sites.{site_key(k)}]")
+               .replace("bench-news.vn", host(k)) for k in range(count)]  # fmt: skip
+    return "\n".join(entries)
+
+
+def folder_of(pages: int) -> Path:
+    """Runs of fewer than CHUNK pages keep a folder each; larger ones share one, whose chunks
+    are built once each, in order, so that a 100,000-page run adds 4 chunks to a 20,000's."""
+    return RESULTS / (f"reextract-{pages}" if pages < CHUNK else "reextract-chunks")
 
 
 def build(folder: Path, pages: int, workers: int) -> None:
-    """The WARC file and the archive that imported it, unless a finished build is there."""
-    done = folder / "built"
-    if done.exists():
-        return
+    """The WARC files and the archive that imported them, unless a finished build is there:
+    one file of up to CHUNK records a chunk, written as a crawl writes its own (crawler/warc.py,
+    one gzip member a record at level 6), then imported by the real `tinbao import`."""
     folder.mkdir(parents=True, exist_ok=True)
+    size = min(pages, CHUNK)
+    (folder / "sites.toml").write_text(sites_toml(len(chunks(pages))), "utf-8")
+    if not any(folder.glob("built-*")):
+        (folder / "a.db").unlink(missing_ok=True)
     originals = corpus_pages()
-    warc = folder / "pages.warc.gz"
-    with warc.open("wb") as stream:
-        writer = WARCWriter(stream, gzip=True)
-        for number in range(pages):
+    for chunk in chunks(pages):
+        done = folder / f"built-{chunk}"
+        if done.exists():
+            continue
+        name = f"pages-{chunk}.warc.gz" if chunk else "pages.warc.gz"
+        (folder / name).unlink(missing_ok=True)
+        started = time.perf_counter()
+        warc = WarcFile(folder, name)
+        when = datetime(2026, 11, 1, tzinfo=UTC)
+        for number in range(chunk * CHUNK, chunk * CHUNK + size):
             body = vary(originals[number % len(originals)], number)
-            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                    protocol="HTTP/1.1")  # fmt: skip
-            record = writer.create_warc_record(url(number), "response", payload=io.BytesIO(body),
-                                               length=len(body), http_headers=http)  # fmt: skip
-            writer.write_record(record)
-    (folder / "sites.toml").write_text(SITES, "utf-8")
-    (folder / "a.db").unlink(missing_ok=True)
-    tinbao(folder, "import", "--workers", str(workers), str(warc))
-    done.write_text(str(pages))
+            warc.write(RawPage(url(number), 200, [("Content-Type", "text/html; charset=utf-8")],
+                               body, when))  # fmt: skip
+        warc.close()
+        written = time.perf_counter() - started
+        tinbao(folder, "import", "--workers", str(workers), str(folder / name))
+        print(f"  chunk {chunk}: {size} pages written in {written:.0f} s, imported in "
+              f"{time.perf_counter() - started - written:.0f} s", flush=True)  # fmt: skip
+        done.write_text(str(size))
+
+
+def selected(pages: int) -> list[str]:
+    """`--site` arguments for the chunks a run of `pages` reads."""
+    return [argument for k in chunks(pages) for argument in ("--site", site_key(k))]
 
 
 def tinbao(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -76,10 +116,10 @@ def tinbao(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def reextract(folder: Path, workers: int) -> dict[str, float | str]:
+def reextract(folder: Path, workers: int, pages: int) -> dict[str, float | str]:
     """One `tinbao reextract` in a subprocess: wall, CPU of its tree, peak RSS of the tree."""
     command = [sys.executable, "-c", "import sys; from scheduler.cli import main; sys.exit(main())",
-               "--database-url", f"sqlite:///{folder}/a.db", "reextract", "--site", "bench",
+               "--database-url", f"sqlite:///{folder}/a.db", "reextract", *selected(pages),
                "--warc-dir", str(folder), "--workers", str(workers)]  # fmt: skip
     environment = {**os.environ, "TINBAO_SITES": str(folder / "sites.toml"),
                    "PYTHONPATH": str(ROOT)}  # fmt: skip
@@ -106,7 +146,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=80, help="bodies timed for the limit")
     parser.add_argument("--inline", action="store_true", help="also time --workers 0")
     options = parser.parse_args()
-    folder = RESULTS / f"reextract-{options.pages}"
+    folder = folder_of(options.pages)
     started = time.perf_counter()
     print(f"building {folder} (once: {options.pages} pages, imported)...", flush=True)
     build(folder, options.pages, options.workers)
@@ -114,31 +154,38 @@ def main() -> None:
     originals = corpus_pages()
     sample = [(vary(originals[n % len(originals)], n).decode(), url(n))
               for n in range(options.sample)]  # fmt: skip
-    fractions, rates = [], []
+    fractions, ceilings, rates, cpu_shares = [], [], [], []
     kinds = [options.workers] + ([0] if options.inline else [])
     for run in range(options.repeat):
         for workers in kinds:
-            bare_rate, bare_cpu = timed(bare, sample)
-            limit = cores() * bare_rate
+            ceiling = Ceiling.measure(sample)
             load = os.getloadavg()[0]
-            measured = reextract(folder, workers)
-            wall = float(measured["wall"])
-            pages_per_second = options.pages / wall
-            print(f"run {run + 1}, --workers {workers}: bare trafilatura {bare_rate:.1f} pages/s "
-                  f"x {cores()} = limit {limit:.1f}/s; reextract {options.pages} pages in "
-                  f"{wall:.1f} s = {pages_per_second:.1f}/s = {pages_per_second / limit:.2f} of "
-                  f"the limit; CPU/wall {float(measured['cpu']) / wall:.2f} (main "
-                  f"{float(measured['main_cpu']):.1f} s, workers "
+            measured = reextract(folder, workers, options.pages)
+            wall, cpu = float(measured["wall"]), float(measured["cpu"])
+            rate = options.pages / wall
+            print(f"run {run + 1}, --workers {workers}: {ceiling.line()}", flush=True)
+            print(f"  reextract {options.pages} pages in {wall:.1f} s = {rate:.1f}/s; CPU/wall "
+                  f"{cpu / wall:.2f} (main {float(measured['main_cpu']):.1f} s, workers "
                   f"{float(measured['workers_cpu']):.1f} s); peak RSS {measured['rss_mb']:.0f} "
-                  f"MB; load {load:.2f}; {measured['summary']}", flush=True)  # fmt: skip
-            print(cpu_line("  ", float(measured["cpu"]), float(measured["main_cpu"]),
-                           options.pages, bare_cpu))  # fmt: skip
+                  f"MB; load {load:.2f} before, {os.getloadavg()[0]:.2f} after; "
+                  f"{measured['summary']}", flush=True)  # fmt: skip
+            print(cpu_line("  ", cpu, float(measured["main_cpu"]), options.pages,
+                           ceiling.bare_cpu))  # fmt: skip
+            print(f"  {ceiling.shares(rate, cpu / options.pages)}", flush=True)
             if workers == options.workers:
-                rates.append(pages_per_second)
-                fractions.append(pages_per_second / limit)
+                rates.append(rate)
+                fractions.append(rate / (cores() * ceiling.bare_rate))
+                ceilings.append(rate / (cores() * ceiling.ours_rate))
+                cpu_shares.append((ceiling.bare_cpu / (cpu / options.pages),
+                                   ceiling.ours_cpu / (cpu / options.pages)))  # fmt: skip
     print(f"reextract --workers {options.workers}: median {statistics.median(rates):.1f} pages/s "
-          f"(range {min(rates):.1f}-{max(rates):.1f}), {statistics.median(fractions):.2f} of the "
-          f"limit (range {min(fractions):.2f}-{max(fractions):.2f})")  # fmt: skip
+          f"(range {min(rates):.1f}-{max(rates):.1f}); wall: {_spread(fractions)} of the limit, "
+          f"{_spread(ceilings)} of the ceiling; CPU: {_spread([a for a, _ in cpu_shares])} of "
+          f"the limit, {_spread([b for _, b in cpu_shares])} of the ceiling")  # fmt: skip
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ archive's health rules and the exit status cannot disagree.
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
 from sqlalchemy.exc import DatabaseError, IntegrityError, ProgrammingError
 
 from crawler.registry import RegistryError
@@ -59,3 +63,24 @@ def startup_failure(error: BaseException) -> tuple[int, str] | None:
         where = f": {error.filename}" if error.filename else ""
         return FAILED, f"{error.strerror or error}{where}"
     return None
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """`error`, and when it is Scrapy's own error while cleaning up after a start that failed
+    (a scheduler that could not be built becomes "RuntimeError: Engine slot not assigned"),
+    the error being handled when Scrapy raised it: the one to tell the user."""
+    current: BaseException | None = error
+    while current is not None:
+        yield current
+        if not _raised_by_scrapy(current):
+            return
+        current = current.__cause__ or current.__context__
+
+
+def _raised_by_scrapy(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return (
+        isinstance(error, RuntimeError)
+        and bool(frames)
+        and "scrapy" in Path(frames[-1].filename).parts
+    )

@@ -6,18 +6,20 @@ A page is read as the spider reads it: the response class and charset from the s
 and body (crawler/encoding.py corrects a wrong charset), the site's current registry hints, the
 same checks for HTML, empty and binary bodies. Articles are taken by id, a batch at a time, so
 memory stays constant: the batch's rows are read and that transaction ended, each article's
-record is extracted (the slow part) with no transaction open, then each article is written in a
-short transaction of its own, so an interrupted run keeps what it did and a crawl is never kept
-waiting long. That write reads the row again, locked, and applies the new reading only when the
-row still points to the record that was read and still holds the same text: a crawl that
-revised the article in between (a newer record, a newer text) is not overwritten with the
-reading of the older record; the article is skipped (logged, counted apart, no failure).
+record is extracted (the slow part) with no transaction open, then the batch's articles are
+written in short transactions of up to 50 articles (crawler/reextract_writes.py: an article
+read as it was stored needs no write, only a check), so an interrupted run keeps what it did
+and a crawl is never kept waiting long. A write reads the row again, locked, and applies the
+new reading only when the row still points to the record that was read and still holds the
+same text: a crawl that revised the article in between (a newer record, a newer text) is not
+overwritten with the reading of the older record; the article is skipped (logged, counted
+apart, no failure).
 
 Extraction runs on every core: `workers` processes of the crawl's extraction pool
-(crawler/pool) each read a record from its WARC file and extract it, and are given a few pages
-each ahead of the writes (a sliding window), so they do not wait while this process writes;
-the writes stay here, one short transaction an article, in id order. With no workers,
-each page is read, extracted and written before the next, in this process.
+(crawler/pool) each read records from their WARC file and extract them, four a task (one round
+trip between the processes for four pages), two tasks a worker ahead of the writes (a sliding
+window), so they do not wait while this process writes; the writes stay here, in id order.
+With no workers, each page is read, extracted and written before the next, in this process.
 
 An article that cannot be re-extracted (no WARC file, an unreadable record, a record of another
 page, an extractor error, a page that no longer reads as an article, a text another article
@@ -28,20 +30,17 @@ URL; the run goes on.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import crawler.extraction as extraction
@@ -50,27 +49,26 @@ from crawler.extraction import Article as Record
 from crawler.extraction import Hints
 from crawler.pages import NO_ARTICLE, UNUSABLE, no_article, unusable
 from crawler.pool import ExtractionPool
+from crawler.reextract_writes import (
+    GROUP,
+    Extracted,
+    Outcome,
+    Read,
+    Unreadable,
+    Writes,
+    stored_columns,
+)
 from crawler.registry import Site
 from crawler.warc import RawPage, WarcRef, read_page
 from storage.articles import article_values
 from storage.export import Selection
 from storage.models import Article
-from storage.reextraction import TextClash, apply_extraction, is_page_of
 
 BATCH = 200
-PAGES_PER_WORKER = 4  # pages given to each worker ahead of the writes
-log = logging.getLogger(__name__)
+PAGES_PER_TASK = 4  # records a worker is given at once: one round trip for four pages
+TASKS_PER_WORKER = 2  # tasks given to each worker ahead of the writes
 
-
-class Unreadable(Exception):
-    """Why one article's raw page gave no article record."""
-
-
-class Outcome(Enum):
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+__all__ = ["Counts", "Outcome", "Unreadable", "extract_records", "read_article", "reextract"]
 
 
 @dataclass
@@ -94,17 +92,9 @@ class Counts:
         )
         return line + (f", skipped {self.skipped}" if self.skipped else "")
 
-
-@dataclass(frozen=True)
-class _Read:
-    """An article as the batch read it: what its record is read from, and what it then held."""
-
-    id: int
-    url: str
-    site: str
-    warc_file: str
-    warc_offset: int | None
-    content_hash: str
+    def count(self, outcome: Outcome) -> None:
+        self.read += 1
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
 
 
 def reextract(
@@ -121,33 +111,40 @@ def reextract(
     """Re-extract the selected articles (by site and publication time; any `limit` is ignored)
     whose raw page is in `folder`. `progress` is told how many selected articles were gone
     through after each batch. A dry run counts what would change and rolls every write back.
-    `workers` processes read and extract the pages (crawler/pool), a few pages each ahead of
-    the writes, which stay in this process in id order; with 0, everything happens here."""
-    version = extraction.EXTRACTOR_VERSION
+    `workers` processes read and extract the pages (crawler/pool), a few tasks of a few pages
+    each ahead of the writes, which stay in this process in id order
+    (crawler/reextract_writes.py); with 0, everything happens here, a page at a time."""
     counts = Counts()
+    # with no workers, each page is read, extracted and written before the next
+    writes = Writes(sessions, extraction.EXTRACTOR_VERSION, dry_run, counts.count,
+                    group=GROUP if workers else 1)  # fmt: skip
     pool = ExtractionPool(workers)
     pool.start()
-    window: deque[tuple[_Job, Future[_Extracted]]] = deque()
-    ahead = max(1, workers * PAGES_PER_WORKER)  # with none, each page is written before the next
+    window: deque[tuple[list[_Job], Future[list[Extracted]]]] = deque()
+    size = PAGES_PER_TASK if workers else 1
+    ahead = max(1, workers * TASKS_PER_WORKER)
 
-    def finish(job: _Job, future: Future[_Extracted]) -> None:
-        extracted = future.result()
-        if job.read is None:
-            counts.without_raw += 1
-        else:
-            _count(counts, _settle(sessions, job.read, extracted, version, dry_run))
+    def finish(jobs: list[_Job], future: Future[list[Extracted]]) -> None:
+        for job, extracted in zip(jobs, future.result(), strict=True):
+            if job.read is None:
+                counts.without_raw += 1
+                continue
+            writes.add(job.read, extracted)
             if extracted.pid:
                 counts.processes.add(extracted.pid)
-        if job.done is not None and progress is not None:
-            progress(job.done)
+        if jobs[-1].done is not None:  # a task ends with its batch: the batch is written
+            writes.flush()
+            if progress is not None:
+                progress(jobs[-1].done)
 
     try:
-        for job in _jobs(sessions, selection or Selection(), batch):
-            window.append((job, _submit(pool, job, folder, registry)))
+        for task in _tasks(_jobs(sessions, selection or Selection(), batch), size):
+            window.append((task, _submit(pool, task, folder, registry)))
             while len(window) >= ahead:
                 finish(*window.popleft())
         while window:
             finish(*window.popleft())
+        writes.flush()
     finally:
         pool.close()
     return counts
@@ -158,14 +155,14 @@ class _Job:
     """One selected article: its row as read (None when it has no raw page), and, for the last
     of a batch, how many selected articles are gone through once it is written."""
 
-    read: _Read | None
+    read: Read | None
     done: int | None
 
 
 def _jobs(sessions: sessionmaker[Session], selection: Selection, batch: int) -> Iterator[_Job]:
     """The selected articles by id, `batch` rows a read transaction, ended before they go on."""
     columns = (Article.id, Article.url, Article.site, Article.warc_file, Article.warc_offset,
-               Article.content_hash)  # fmt: skip
+               Article.content_hash, *stored_columns())  # fmt: skip
     after, done = 0, 0
     while True:
         with sessions() as session:  # closing it ends the read transaction
@@ -180,137 +177,83 @@ def _jobs(sessions: sessionmaker[Session], selection: Selection, batch: int) -> 
         after = rows[-1].id
         done += len(rows)
         for number, row in enumerate(rows, 1):
-            read = (
-                _Read(row.id, row.url, row.site, row.warc_file, row.warc_offset, row.content_hash)
-                if row.warc_file
-                else None
-            )
+            read = Read(row.id, row.url, row.site, row.warc_file, row.warc_offset,
+                        row.content_hash, tuple(row[6:])) if row.warc_file else None  # fmt: skip
             yield _Job(read, done if number == len(rows) else None)
 
 
-@dataclass(frozen=True)
-class _Extracted:
-    """What a worker made of one article's record: the URL it was fetched from and the row's
-    new values, or why there are none; and which process read it."""
-
-    url: str = ""
-    values: dict[str, Any] | None = None
-    failure: str = ""
-    pid: int = 0
+def _tasks(jobs: Iterator[_Job], size: int) -> Iterator[list[_Job]]:
+    """The jobs in tasks of up to `size`, a batch's last job ending a task (so that a batch is
+    written, and its progress told, as soon as its pages are read)."""
+    task: list[_Job] = []
+    for job in jobs:
+        task.append(job)
+        if len(task) >= size or job.done is not None:
+            yield task
+            task = []
+    if task:
+        yield task
 
 
 def _submit(
-    pool: ExtractionPool, job: _Job, folder: Path, registry: Mapping[str, Site]
-) -> Future[_Extracted]:
-    if job.read is None:
-        nothing: Future[_Extracted] = Future()
-        nothing.set_result(_Extracted())
-        return nothing
-    site = registry.get(job.read.site)
-    if site is None:
-        failed: Future[_Extracted] = Future()
-        failed.set_result(_Extracted(failure=f"site {job.read.site!r} is not in the registry"))
-        return failed
-    return pool.submit(extract_record, job.read, folder, site.hints)
+    pool: ExtractionPool, task: list[_Job], folder: Path, registry: Mapping[str, Site]
+) -> Future[list[Extracted]]:
+    """The task's records to a worker (only what it reads them by); what needs no reading,
+    settled here."""
+    settled: dict[int, Extracted] = {}
+    wanted: list[tuple[int, Read, Hints]] = []
+    for number, job in enumerate(task):
+        if job.read is None:
+            settled[number] = Extracted()
+            continue
+        site = registry.get(job.read.site)
+        if site is None:
+            settled[number] = Extracted(failure=f"site {job.read.site!r} is not in the registry")
+            continue
+        # `stored` stays here: a worker needs only where the record is and the row's URL
+        wanted.append((number, dataclasses.replace(job.read, stored=()), site.hints))
+    if not wanted:
+        done: Future[list[Extracted]] = Future()
+        done.set_result([settled[number] for number in range(len(task))])
+        return done
+    extracted = pool.submit(extract_records, [(read, hints) for _, read, hints in wanted], folder)
+    result: Future[list[Extracted]] = Future()
+
+    def merge(future: Future[list[Extracted]]) -> None:
+        error = future.exception()
+        if error is not None:
+            result.set_exception(error)
+            return
+        found = dict(zip((number for number, _, _ in wanted), future.result(), strict=True))
+        result.set_result([settled.get(number) or found[number] for number in range(len(task))])
+
+    extracted.add_done_callback(merge)
+    return result
 
 
-def extract_record(read: _Read, folder: Path, hints: Hints) -> _Extracted:
-    """Read and extract one article's record (in a worker); never raises."""
+def extract_records(reads: list[tuple[Read, Hints]], folder: Path) -> list[Extracted]:
+    """Read and extract a task's records (in a worker); never raises."""
+    return [extract_record(read, folder, hints) for read, hints in reads]
+
+
+def extract_record(read: Read, folder: Path, hints: Hints) -> Extracted:
+    """Read and extract one article's record; never raises."""
     try:
         url, values = _new_values(read, folder, hints)
     except Unreadable as exc:
-        return _Extracted(failure=str(exc), pid=os.getpid())
+        return Extracted(failure=str(exc), pid=os.getpid())
     except Exception as exc:  # an extractor bug must not end the run
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
-        return _Extracted(failure=reason, pid=os.getpid())
-    return _Extracted(url, values, pid=os.getpid())
+        return Extracted(failure=reason, pid=os.getpid())
+    return Extracted(url, values, pid=os.getpid())
 
 
-def _settle(
-    sessions: sessionmaker[Session],
-    read: _Read,
-    extracted: _Extracted,
-    version: str,
-    dry_run: bool,
-) -> Outcome:
-    """Write the new reading in a transaction of its own; failures are logged."""
-    reason = extracted.failure
-    if extracted.values is not None:
-        try:
-            return _write(sessions, read, extracted.url, extracted.values, version, dry_run)
-        except (Unreadable, TextClash) as exc:
-            reason = str(exc)
-        except SQLAlchemyError as exc:  # e.g. SQLite busy: this article only
-            reason = f"database error: {_database_error(exc)}"
-    log.warning("article %d not re-extracted (%s): %s", read.id, read.url, reason)
-    return Outcome.FAILED
-
-
-def _write(
-    sessions: sessionmaker[Session],
-    read: _Read,
-    url: str,
-    values: dict[str, Any],
-    version: str,
-    dry_run: bool,
-) -> Outcome:
-    """Apply the new reading of `read`'s record when the row still holds what was read."""
-    with sessions() as session:
-        _begin_write(session)
-        article = session.scalar(select(Article).where(Article.id == read.id).with_for_update())
-        if article is None or (article.warc_file, article.warc_offset, article.content_hash) != (
-            read.warc_file, read.warc_offset, read.content_hash
-        ):  # fmt: skip
-            session.rollback()
-            log.info(
-                "article %d skipped (%s): changed by a crawl while it was re-extracted",
-                read.id,
-                read.url,
-            )
-            return Outcome.SKIPPED
-        if not is_page_of(session, article, url):
-            raise Unreadable(f"the record at {read.warc_file}:{read.warc_offset} is of {url}")
-        changed = apply_extraction(session, article, values, version)
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    return Outcome.CHANGED if changed else Outcome.UNCHANGED
-
-
-def _begin_write(session: Session) -> None:
-    """On SQLite, take the write lock before the row is read again (waiting for a crawl's
-    write as long as the busy timeout lets it), so that nothing is written between that read
-    and this write; on PostgreSQL the row lock (SELECT ... FOR UPDATE) does it."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _database_error(exc: SQLAlchemyError) -> str:
-    """The driver's message without the SQL statement SQLAlchemy adds."""
-    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    return f"{type(cause).__name__}: {str(cause).strip()}"
-
-
-def _new_values(read: _Read, folder: Path, hints: Hints) -> tuple[str, dict[str, Any]]:
+def _new_values(read: Read, folder: Path, hints: Hints) -> tuple[str, dict[str, Any]]:
     """(the URL the raw page was fetched from, the row's values as the extractor reads it now)."""
     page = _raw_page(folder, WarcRef(read.warc_file, read.warc_offset or 0))
     record = read_article(page, hints)
     # the URL is the row's identity: a canonical link the page now declares does not move it
     return page.url, article_values(read.site, dataclasses.replace(record, url=read.url))
-
-
-def _count(counts: Counts, outcome: Outcome) -> None:
-    counts.read += 1
-    if outcome is Outcome.CHANGED:
-        counts.changed += 1
-    elif outcome is Outcome.UNCHANGED:
-        counts.unchanged += 1
-    elif outcome is Outcome.SKIPPED:
-        counts.skipped += 1
-    else:
-        counts.failed += 1
 
 
 def _raw_page(folder: Path, ref: WarcRef) -> RawPage:

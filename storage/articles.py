@@ -23,13 +23,15 @@ from storage.revisions import TEXT_COLUMNS, keep_revision
 from storage.similarity import Signature
 from storage.stories import (
     STORY_COLUMNS,
-    assign_story,
+    assign_new_story,
     earlier,
     lock_stories,
     note_publication,
     reindex,
+    row_signature,
 )
-from storage.upsert import insert_new, insert_rows_ignoring_conflicts
+from storage.tables import ARTICLE_URLS, ARTICLES
+from storage.upsert import insert_returning_key, insert_rows_ignoring_conflicts
 
 
 class ArticleFields(Protocol):
@@ -143,11 +145,14 @@ def save_article(
     row = {**values, **provenance, "first_seen_at": now, "last_seen_at": now}
     # Insert first: most saves are of new articles, one statement; only when the URL or the
     # text is stored already (an earlier crawl, or another process in between) look it up.
+    # The new article is written in Core statements made once (no ORM object of it): it was
+    # most of a crawl's CPU in its archive writer (bench/README.md, `crawl_real`).
     lock_stories(session)
-    inserted = insert_new(session, Article, row)
+    inserted = insert_returning_key(session, ARTICLES, row)
     if inserted is not None:
-        assign_story(session, inserted, story_signature)
-        _record_urls(session, inserted.id, site, urls, now, values["published_at"])
+        known = story_signature if story_signature is not None else row_signature(values)
+        assign_new_story(session, inserted, values["published_at"] or now, known)
+        _record_urls(session, inserted, site, urls, now, values["published_at"])
         return SaveOutcome.NEW
     stored = session.scalar(select(Article).where(Article.url == values["url"]))
     if stored is not None:
@@ -191,7 +196,7 @@ def _record_urls(
 ) -> None:
     rows = [{"url": url, "article_id": article_id, "site": site, "first_seen_at": now,
              "published_at": published_at} for url in dict.fromkeys(urls)]  # fmt: skip
-    insert_rows_ignoring_conflicts(session, ArticleUrl.__table__, rows)  # type: ignore[arg-type]
+    insert_rows_ignoring_conflicts(session, ARTICLE_URLS, rows)
 
 
 def _adopt(

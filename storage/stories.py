@@ -11,11 +11,11 @@ they share: a shortened one and an extended one, then the original), they become
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleSignature, LshBand, Story
@@ -28,6 +28,7 @@ from storage.similarity import (
     similarity,
     to_bytes,
 )
+from storage.tables import ARTICLES, BANDS, SIGNATURES, STORIES
 
 _LOCK = 0x7469_6E62_616F  # "tinbao": one story assignment at a time on PostgreSQL
 # what a story is recognised by: the lead and the body (titles are rewritten by copiers)
@@ -56,6 +57,11 @@ def story_signature(article: StoryFields) -> Signature | None:
     return signature(story_text(article))
 
 
+def row_signature(values: Mapping[str, Any]) -> Signature | None:
+    """`story_signature` of an article row's values (storage.articles.article_values)."""
+    return signature("\n".join(filter(None, (values[column] for column in STORY_COLUMNS))))
+
+
 def lock_stories(session: Session) -> None:
     """On PostgreSQL, wait for the story lock until this transaction ends (a no-op when it
     holds it): two crawls saving two copies at once would each miss the other's uncommitted
@@ -72,11 +78,7 @@ def assign_story(session: Session, article: Article, known: Signature | None = N
     lock_stories(session)
     sig = known if known is not None else story_signature(article)
     keys = band_keys(sig) if sig is not None else []
-    matched: set[int] = set()
-    if sig is not None:
-        for story_id, data in _candidates(session, article.id, keys):
-            if story_id not in matched and similarity(sig, from_bytes(data)) >= THRESHOLD:
-                matched.add(story_id)
+    matched = _matching_stories(session, article.id, sig, keys)
     _index(session, article.id, sig, keys)
     if matched:
         story = _merged(session, sorted(matched))
@@ -87,6 +89,40 @@ def assign_story(session: Session, article: Article, known: Signature | None = N
     article.story_id = story.id
     note_publication(session, article)
     return story.id
+
+
+def assign_new_story(
+    session: Session, article_id: int, when: datetime | None, sig: Signature | None
+) -> int:
+    """`assign_story` for an article just inserted with Core (storage.articles.save_article's
+    common case: no ORM object of it in the session), `when` its publication time or else
+    first sighting, `sig` its story signature; in Core statements made once, the story lock
+    already held (save_article takes it). Its story id."""
+    keys = band_keys(sig) if sig is not None else []
+    matched = _matching_stories(session, article_id, sig, keys)
+    _index(session, article_id, sig, keys)
+    if matched:
+        story = _merged(session, sorted(matched))
+        if earlier(when, story.first_published_at):
+            story.original_id, story.first_published_at = article_id, when
+        story_id = story.id
+    else:
+        made = session.execute(_NEW_STORY, {"original_id": article_id, "first_published_at": when})
+        story_id = int(made.scalar_one())
+    session.execute(_SET_STORY, {"article_id": article_id, "story_id": story_id})
+    return story_id
+
+
+def _matching_stories(
+    session: Session, article_id: int, sig: Signature | None, keys: list[int]
+) -> set[int]:
+    """The stories with a copy of the text of `sig` (its band `keys`) at or above THRESHOLD."""
+    matched: set[int] = set()
+    if sig is not None:
+        for story_id, data in _candidates(session, article_id, keys):
+            if story_id not in matched and similarity(sig, from_bytes(data)) >= THRESHOLD:
+                matched.add(story_id)
+    return matched
 
 
 def note_publication(session: Session, article: Article) -> None:
@@ -147,19 +183,34 @@ def assign_unassigned(
             progress(done)
 
 
+# The statements of a new article's story, made once (their cache keys computed once).
+_OTHERS = (
+    select(BANDS.c.article_id)
+    .where(
+        BANDS.c.key.in_(bindparam("keys", expanding=True)),
+        BANDS.c.article_id != bindparam("article_id"),
+    )
+    .distinct()
+)
+_CANDIDATES = (
+    select(ARTICLES.c.story_id, SIGNATURES.c.signature)
+    .join(SIGNATURES, SIGNATURES.c.article_id == ARTICLES.c.id)
+    .where(ARTICLES.c.id.in_(_OTHERS), ARTICLES.c.story_id.is_not(None))
+)
+_NEW_STORY = insert(STORIES).returning(STORIES.c.id)
+_SET_STORY = (
+    update(ARTICLES)
+    .where(ARTICLES.c.id == bindparam("article_id"))
+    .values(story_id=bindparam("story_id"))
+)
+_ADD_SIGNATURE = insert(SIGNATURES)
+_ADD_BANDS = insert(BANDS)
+
+
 def _candidates(session: Session, article_id: int, keys: list[int]) -> list[tuple[int, bytes]]:
     if not keys:
         return []
-    others = (
-        select(LshBand.article_id)
-        .where(LshBand.key.in_(keys), LshBand.article_id != article_id)
-        .distinct()
-    )
-    rows = session.execute(
-        select(Article.story_id, ArticleSignature.signature)
-        .join(ArticleSignature, ArticleSignature.article_id == Article.id)
-        .where(Article.id.in_(others), Article.story_id.is_not(None))
-    )
+    rows = session.execute(_CANDIDATES, {"keys": keys, "article_id": article_id})
     return [(int(story_id or 0), bytes(data)) for story_id, data in rows]
 
 
@@ -200,9 +251,9 @@ def _index(session: Session, article_id: int, sig: Signature | None, keys: list[
     """The article's signature and band rows (it has none: new, or `_unindex`ed)."""
     if sig is None:
         return
-    session.execute(insert(ArticleSignature).values(article_id=article_id, signature=to_bytes(sig)))
+    session.execute(_ADD_SIGNATURE, {"article_id": article_id, "signature": to_bytes(sig)})
     rows = [{"key": key, "article_id": article_id} for key in dict.fromkeys(keys)]
-    session.execute(insert(LshBand), rows)
+    session.execute(_ADD_BANDS, rows)
 
 
 def _unindex(session: Session, article_id: int) -> None:

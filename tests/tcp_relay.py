@@ -10,8 +10,11 @@ from types import TracebackType
 
 
 class TcpRelay:
-    def __init__(self, target: tuple[str, int]):
+    def __init__(self, target: tuple[str, int], connections: int | None = None):
+        """`connections`: how many connections it relays before refusing every later one (a
+        server that vanishes at an exact point of a client's start); None: no limit."""
         self.target = target
+        self.connections = connections
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self.listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
@@ -48,6 +51,11 @@ class TcpRelay:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.connections is not None:
+                if self.connections <= 0:
+                    client.close()
+                    continue
+                self.connections -= 1
             try:
                 server = socket.create_connection(self.target, timeout=5)
             except OSError:

@@ -121,6 +121,19 @@ def test_a_crawl_with_a_silent_frontier_says_so_in_one_line(tmp_path: Path) -> N
     assert "Traceback" not in result.log
 
 
+@pytest.mark.e2e
+def test_a_frontier_gone_between_the_check_and_the_scheduler_is_one_line(tmp_path: Path) -> None:
+    # the crawl's own check passes (the relay's one connection), scrapy-redis's ping fails: it
+    # was "the crawl could not start: RuntimeError: Engine slot not assigned" and a traceback
+    with TcpRelay(("127.0.0.1", 6379), connections=1) as relay:
+        url = f"redis://127.0.0.1:{relay.port}/0"
+        result = backfill_with_frontier(tmp_path, url)
+    assert result.returncode == 1, result.log[-3000:]
+    last = result.log.strip().splitlines()[-1]
+    assert last.startswith(f"tinbao: the frontier {url} could not be reached: "), last
+    assert "Traceback" not in result.log, result.log[-3000:]
+
+
 @pytest.mark.parametrize("url", [
     "redis://127.0.0.1:6379/abc",  # redis-py read it as database 0: another frontier's keys
     "redis://127.0.0.1:6379/15extra",
@@ -181,7 +194,10 @@ def test_a_frontier_lost_mid_backfill_fails_the_crawl_in_one_line(
                     "TINBAO_FRONTIER": f"redis://127.0.0.1:{relay.port}/0"}  # fmt: skip
         crawl = start_crawl("replica", sites_file=sites, database_url=f"sqlite:///{tmp_path}/a.db",
                             settings=settings, arguments={"backfill": "1"})  # fmt: skip
-        time.sleep(4)  # the backfill under way
+        deadline = time.monotonic() + 60
+        while not any(r.target.endswith(".html") for r in server.requests):  # under way
+            assert crawl.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
         relay.cut()
         try:
             out, _ = crawl.communicate(timeout=60)

@@ -83,6 +83,12 @@ class Backfill:
         assert self.process.returncode == 0, log[-3000:]
         return log
 
+    def log(self) -> str:
+        """Its output so far (all of it once it has ended)."""
+        if self.process.poll() is not None:
+            self.reader.join()
+        return b"".join(self.chunks).decode("utf-8", "replace")
+
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
@@ -144,7 +150,7 @@ def test_a_process_killed_mid_way_loses_nothing(tmp_path: Path, frontier: RedisF
         victim = Backfill(sites, url, frontier, "node-b", **quick)
         deadline = time.monotonic() + 60
         while len(stored(database)) < ARTICLES // 3 or not in_hand(frontier, victim.node):
-            assert victim.process.poll() is None, "the backfill ended before it could be killed"
+            assert victim.process.poll() is None, victim.log()[-3000:]
             assert time.monotonic() < deadline
             time.sleep(0.05)
         victim.kill()

@@ -9,6 +9,8 @@ import pickle
 from types import SimpleNamespace
 from typing import cast
 
+import pytest
+from redis.exceptions import ConnectionError
 from scrapy import Request, Spider
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -145,3 +147,27 @@ def use_frontier(frontier: RedisFrontier) -> dict[str, object]:
     use_shared_frontier(settings, "site")
     wanted = ("SCHEDULER", "DUPEFILTER", "REDIS", "TINBAO")
     return {name: settings[name] for name in settings if name.startswith(wanted)}
+
+
+def test_a_redis_error_while_queueing_ends_the_crawl_as_frontier_lost(
+    frontier: RedisFrontier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It reached Scrapy's engine, which logged a traceback and closed the crawl as
+    "shutdown" (as if stopped by Ctrl-C) when Redis went away while a start request was
+    queued."""
+    crawler = get_crawler(Site, {**use_frontier(frontier), "TINBAO_CLAIM_TOKEN": "t"})
+    scheduler = SharedFrontierScheduler.from_crawler(crawler)
+    scheduler.heartbeat.clock = task.Clock()  # type: ignore[assignment]
+    crawler.engine = SimpleNamespace(_slot=SimpleNamespace(inprogress=set()))  # type: ignore[assignment]
+    scheduler.open(Site.from_crawler(crawler))
+    ended: list[str] = []
+    monkeypatch.setattr("crawler.frontier.scheduler.end_crawl", lambda _, why: ended.append(why))
+
+    def gone(*_: object) -> bool:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(scheduler.df, "request_seen", gone)
+    assert not scheduler.enqueue_request(Request("http://h/1"))
+    assert ended == ["failed: frontier lost: Error 111 connecting to 127.0.0.1:6379. "
+                     "Connection refused."]  # fmt: skip
+    scheduler.close("failed")

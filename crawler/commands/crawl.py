@@ -28,7 +28,7 @@ from crawler.archive_writes import stop_reason
 from crawler.extensions.crawl_runs import summary_line
 from crawler.frontier.settings import frontier_url
 from crawler.logformatter import quiet_library_noise
-from crawler.outcome import FAILED, USAGE, exit_code, startup_failure
+from crawler.outcome import FAILED, USAGE, causes, exit_code, startup_failure
 from crawler.registry import unknown_site
 from crawler.setting_checks import bad_setting
 from storage import BadArchiveUrl
@@ -96,7 +96,7 @@ class Command(ScrapyCrawl):
         return True
 
     def _startup_failed(self, error: BaseException) -> None:
-        known = startup_failure(error)
+        known = next(filter(None, map(_known_failure, causes(error))), None)
         if known is None:  # a bug of tinbao's: its traceback is the report
             traceback.print_exception(error, file=sys.stderr)
             self._fail(1, f"the crawl could not start: {type(error).__name__}: {error}")
@@ -106,6 +106,17 @@ class Command(ScrapyCrawl):
     def _fail(self, status: int, message: str) -> None:
         print(f"tinbao: {message}", file=sys.stderr, flush=True)
         self.exitcode = status
+
+
+def _known_failure(error: BaseException) -> tuple[int, str] | None:
+    """startup_failure's answer, or the one line of a shared frontier that stopped answering."""
+    try:
+        from crawler.frontier.status import FrontierUnusable  # needs the [frontier] extra
+    except ImportError:
+        return startup_failure(error)
+    if isinstance(error, FrontierUnusable):
+        return FAILED, str(error)
+    return startup_failure(error)
 
 
 def _keep_error(started: Any, errors: list[BaseException]) -> None:

@@ -32,6 +32,8 @@ from twisted.internet import task
 from crawler.ending import DROPPED, end_crawl
 from crawler.frontier.keys import FrontierKeys
 from crawler.frontier.scripts import GIVE_BACK, PENDING, POP, RECLAIM
+from crawler.frontier.settings import frontier_url
+from crawler.frontier.status import FrontierUnusable, first_line, shown
 from crawler.supervised import holder_for
 
 logger = logging.getLogger(__name__)
@@ -48,8 +50,14 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedFrontierScheduler:
-        scheduler: SharedFrontierScheduler = super().from_crawler(crawler)
         settings = crawler.settings
+        try:  # scrapy-redis pings the server: gone since the command's own check
+            scheduler: SharedFrontierScheduler = super().from_crawler(crawler)
+        except RedisError as exc:
+            raise FrontierUnusable(
+                f"the frontier {shown(frontier_url(settings))} could not be reached: "
+                f"{first_line(exc)}"
+            ) from exc
         assert crawler.spidercls is not None
         site = str(crawler.spidercls.name)
         scheduler.crawler = crawler
@@ -91,11 +99,16 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
         super().close(reason)
 
     def enqueue_request(self, request: Request) -> bool:
-        """scrapy-redis's, without its deprecated `spider=` to the stats."""
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        """scrapy-redis's, without its deprecated `spider=` to the stats. A Redis error here
+        reached Scrapy's engine, which logged it and closed the crawl as "shutdown"."""
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+        except RedisError as exc:
+            self._lost(exc)
             return False
-        self.queue.push(request)
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
@@ -125,8 +138,7 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
     def _lost(self, error: RedisError) -> None:
         """The frontier's server stopped answering: end the crawl failed, in one line (its
         requests in hand come back to the others once this node's lease expires)."""
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        end_crawl(self.crawler, f"failed: frontier lost: {detail}")
+        end_crawl(self.crawler, f"failed: frontier lost: {first_line(error)}")
 
     def __len__(self) -> int:
         return int(self._pending(args=[self.keys.base, self.node]))

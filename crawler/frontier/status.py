@@ -58,7 +58,7 @@ def connect(url: str) -> redis.Redis:
         server.ping()
     except redis.RedisError as exc:
         raise FrontierUnusable(
-            f"the frontier {shown(url)} could not be reached: {_first_line(exc)}"
+            f"the frontier {shown(url)} could not be reached: {first_line(exc)}"
         ) from None
     return server
 
@@ -70,10 +70,11 @@ def answering(url: str) -> Iterator[None]:
     try:
         yield
     except redis.RedisError as exc:
-        raise FrontierUnusable(f"the frontier {shown(url)} failed: {_first_line(exc)}") from None
+        raise FrontierUnusable(f"the frontier {shown(url)} failed: {first_line(exc)}") from None
 
 
-def _first_line(error: Exception) -> str:
+def first_line(error: BaseException) -> str:
+    """An error's first line, else its kind: what a one-line report of it shows."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
 

@@ -2,11 +2,14 @@
 the spider where its record is (`response.meta["tinbao_warc"]`), so that the archive can point
 each article at the page it was extracted from and `tinbao reextract` can run again over it.
 
-The record is written in a thread of its own, awaited: compressing a real page (100-500 KB)
-takes about as long as extracting it, and on the reactor it held up every download and save
-(a third of the reactor's time in a crawl of real pages, bench/README.md `crawl_real`); zlib
-and the digests let go of the GIL, so the thread runs beside the reactor. One thread: records
-are appended in order, and the article is saved only once its page is on disk, as before.
+The record (warcio's headers and digests, then zlib) is built in one of the spider's
+extraction workers (crawler/pool), awaited: compressing a real page (100-500 KB) takes about a
+fifth of extracting it, and on the reactor it held up every download and save (a third of the
+reactor's time in a crawl of real pages, bench/README.md `crawl_real`), in a thread of this
+process it was still 5 ms of its CPU a page. Without a running pool (TINBAO_EXTRACT_WORKERS=0,
+a spider of another kind) it is built in a thread of its own. The member is appended here, on
+the reactor (one write and a flush), so records are appended one at a time, and the article is
+saved only once its page is on disk, as before.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.pool import result_of
-from crawler.warc import RawPage, WarcFile, http_headers
+from crawler.pool import ExtractionPool, result_of
+from crawler.warc import RawPage, WarcFile, http_headers, warc_member
 
 DEFAULT_FOLDER = "data/warc"
 
@@ -56,7 +59,13 @@ class CaptureRawPages:
             self.file = WarcFile(self.folder, name)
         page = RawPage(response.url, response.status, http_headers(dict(response.headers)),
                        response.body, datetime.now(UTC))  # fmt: skip
-        request.meta["tinbao_warc"] = await result_of(self._writer.submit(self.file.write, page))
+        pool = getattr(self.crawler.spider, "extractor", None)
+        if isinstance(pool, ExtractionPool) and pool.running:
+            built = pool.submit(warc_member, page)
+        else:
+            built = self._writer.submit(warc_member, page)
+        member = await result_of(built)
+        request.meta["tinbao_warc"] = self.file.append(member)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("tinbao/warc/records")
         return response
