@@ -10,6 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.body import _load, parse_html
+from crawler.extraction.text import text_of
 from tests.extraction_pages import FIXTURES
 
 PAGES = {
@@ -50,3 +51,19 @@ def test_every_element_is_a_plain_html_element_with_lxml_html_methods() -> None:
     assert all(type(e) is HtmlElement for e in tree.iter())
     assert tree.find(".//p").text_content() == "Đoạn"
     assert trafilatura.extract(tree) is not None  # trafilatura reads (copies of) it as usual
+
+
+def test_text_of_is_text_content_for_every_element() -> None:
+    # text_of is the C text serialiser; text_content an XPath string(): the same text, tails,
+    # entities, <br> and script text included
+    pages = [
+        *(fixture.html for fixture in FIXTURES),
+        "<html><body><div>Một <b>hai</b> ba<br>bốn &amp; năm&nbsp;sáu<script>x=1</script>"
+        "<p>bảy<i>tám</i></p>chín</div>tail</body></html>",
+    ]
+    for html in pages:
+        tree = parse_html(html)
+        assert tree is not None
+        for element in tree.iter():
+            if isinstance(element.tag, str):
+                assert text_of(element) == element.text_content()

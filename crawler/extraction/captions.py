@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.text import clean
+from crawler.extraction.text import clean, text_of
 
 _LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-srcset", "srcset")
 _LINK_DEPTH = 4
@@ -52,14 +52,14 @@ def figure_photo(figure: HtmlElement) -> Photo | None:
     if not src:
         return None
     caption = next(figure.iter("figcaption"), None)
-    text = clean(caption.text_content()) if caption is not None else ""
+    text = clean(text_of(caption)) if caption is not None else ""
     return Photo(src, text, caption)
 
 
 def captioned_photo(caption: HtmlElement) -> Photo | None:
     """The photo a "caption"-classed element describes: the nearest image before it within three
     ancestors (the znews table row, a div beside the image)."""
-    text = clean(caption.text_content())
+    text = clean(text_of(caption))
     if not text or len(text) > 600:
         return None
     scope: HtmlElement | None = caption
@@ -77,13 +77,13 @@ def captioned_photo(caption: HtmlElement) -> Photo | None:
 def italic_caption_photo(paragraph: HtmlElement) -> Photo | None:
     """An italic-only paragraph right after a paragraph that holds only an image."""
     previous = paragraph.getprevious()
-    if previous is None or clean(previous.text_content()):
+    if previous is None or clean(text_of(previous)):
         return None
     img = next(previous.iter("img"), None)
     if img is None:
         return None
-    text = clean(paragraph.text_content())
-    italic = "".join(clean(e.text_content()) for e in paragraph if e.tag in ("em", "i"))
+    text = clean(text_of(paragraph))
+    italic = "".join(clean(text_of(e)) for e in paragraph if e.tag in ("em", "i"))
     if not text or len(italic.replace(" ", "")) < 0.9 * len(text.replace(" ", "")):
         return None
     src = image_source(img)

@@ -41,7 +41,7 @@ from crawler.extraction.layout import read_layout
 from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.lead import choose_lead
 from crawler.extraction.metadata import PageMeta, ld_persons, read_metadata
-from crawler.extraction.text import clean, same_letters, unique
+from crawler.extraction.text import clean, same_letters, text_of, unique
 
 _PUBLISHED = ("article:published_time", "datepublished", "pubdate", "og:published_time")
 _MODIFIED = ("article:modified_time", "datemodified", "og:updated_time", "lastmod")
@@ -127,7 +127,7 @@ def _hinted_texts(tree: HtmlElement, hints: Hints) -> dict[str, list[str]]:
     texts: dict[str, list[str]] = {}
     for name in ("title", "lead", "authors", "source", "date", "section", "tags"):
         if getattr(hints, name):
-            found = [clean(e.text_content()) for e in hints.select(tree, name)]
+            found = [clean(text_of(e)) for e in hints.select(tree, name)]
             texts[name] = [t for t in found if t]
     return texts
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.text import text_of
+
 # a paragraph shorter than this (a date, a credit, a button label) does not show where the
 # article is; readability counts from 25 characters too
 _MIN_PARAGRAPH = 25
@@ -90,7 +92,7 @@ def _densest_block(tree: HtmlElement) -> tuple[HtmlElement, int] | None:
     own: dict[HtmlElement, int] = {}
     scores: dict[HtmlElement, float] = {}
     for paragraph in tree.iter("p"):
-        size = len(paragraph.text_content().strip())
+        size = len(text_of(paragraph).strip())
         parent = paragraph.getparent()
         if size < _MIN_PARAGRAPH or parent is None:
             continue

@@ -15,7 +15,7 @@ from crawler.extraction.captions import Photo
 from crawler.extraction.dates import parse_machine, parse_visible
 from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.promo import is_promo_label, promo_box
-from crawler.extraction.text import DATELINE, clean, shown_text
+from crawler.extraction.text import DATELINE, clean, shown_text, text_of
 
 _DATE_WORDS = ("date", "time", "publish", "ngay")
 _SAPO_WORDS = ("sapo", "lead", "chapeau", "summary", "description", "standfirst", "excerpt")
@@ -82,21 +82,21 @@ def _read_classes(element: HtmlElement, position: int, joined: str, layout: Layo
     tokens = joined.split()
     ident = (element.get("id") or "").lower()
     if any(word in joined for word in _DATE_WORDS) and tag not in ("a", "img", "time"):
-        text = clean(element.text_content())
+        text = clean(text_of(element))
         stamp = parse_visible(text) if 0 < len(text) <= 120 else None
         if stamp is not None:
             layout.stamps.append(stamp)
     if "breadcrumb" in joined:
-        names = [clean(a.text_content()) for a in element.iter("a")]
+        names = [clean(text_of(a)) for a in element.iter("a")]
         if any(names):
             layout.breadcrumbs.append([n for n in names if n])
     if tag in ("p", "div", "h2", "h3", "span", "section") and _has_word(tokens, _SAPO_WORDS):
-        text = clean(element.text_content())
+        text = clean(text_of(element))
         if 20 <= len(text) <= 1500 and not _follows_headline_link(element):
             layout.sapos.append(Block(text, position, _dateline_before(element)))
     if tagbox.is_tag_class(tokens, ident):
         if tag == "a":
-            layout.tag_links.append((position, clean(element.text_content())))
+            layout.tag_links.append((position, clean(text_of(element))))
         else:
             layout.tag_rows.append((position, tagbox.box_items(element)))
     if any(word in t for t in tokens for word in _AUTHOR_WORDS):
@@ -105,12 +105,12 @@ def _read_classes(element: HtmlElement, position: int, joined: str, layout: Layo
         any(t == "source" or t.endswith(("-source", "_source")) for t in tokens)
         and len(element) == 0
     ):
-        text = clean(element.text_content())
+        text = clean(text_of(element))
         if 0 < len(text) <= 80:
             layout.source_blocks.append(Block(text, position))
     if (
         any(word in t for t in tokens for word in _NOTICE_WORDS)
-        and len(clean(element.text_content())) <= _MAX_NOTICE
+        and len(clean(text_of(element))) <= _MAX_NOTICE
         and next(element.iter("h1"), None) is None
     ):
         layout.notices.append(element)
@@ -124,7 +124,7 @@ def _read_heading(element: HtmlElement, position: int, layout: Layout) -> None:
         if len(text) <= 1500:
             layout.subheads.append(Block(text, position, _dateline_before(element)))
         return
-    anchors = [clean(a.text_content()) for a in element.iter("a")]
+    anchors = [clean(text_of(a)) for a in element.iter("a")]
     linked = " ".join(anchors)
     if anchors and len(linked.replace(" ", "")) >= 0.8 * len(
         text.replace(">", "").replace(" ", "")
@@ -145,18 +145,18 @@ def _read_paragraph(element: HtmlElement, layout: Layout, captioned: set[HtmlEle
     if len(element) and not (element.text or "").strip():
         bold = [e for e in element if e.tag in _EMPHASIS]
         if bold:
-            text = clean(element.text_content())
-            inner = sum(len(clean(e.text_content())) for e in bold)
+            text = clean(text_of(element))
+            inner = sum(len(clean(text_of(e))) for e in bold)
             if text and inner >= 0.9 * len(text):
                 layout.bold_paragraphs.add(text)
 
 
 def _read_link(element: HtmlElement, position: int, layout: Layout) -> None:
     if "tag" in (element.get("rel") or "").lower().split():
-        layout.tag_links.append((position, clean(element.text_content())))
+        layout.tag_links.append((position, clean(text_of(element))))
     href = (element.get("href") or "").strip()
     if href and not href.startswith(("#", "javascript", "mailto:", "tel:")):
-        text = clean(element.text_content())
+        text = clean(text_of(element))
         if text:
             layout.link_texts.add(text.casefold())
 
@@ -164,7 +164,7 @@ def _read_link(element: HtmlElement, position: int, layout: Layout) -> None:
 def _read_time(element: HtmlElement, layout: Layout) -> None:
     stamp = parse_machine(element.get("datetime", "")) if element.get("datetime") else None
     if stamp is None:
-        stamp = parse_visible(clean(element.text_content()))
+        stamp = parse_visible(clean(text_of(element)))
     if stamp is not None:
         layout.stamps.append(stamp)
 
@@ -180,10 +180,8 @@ def _add_photo(photo: Photo | None, layout: Layout, captioned: set[HtmlElement])
 
 def _credit_lines(element: HtmlElement, position: int) -> list[Block]:
     """Short texts of an author block: its links and innermost elements ("NHẬT XUÂN")."""
-    texts = [clean(a.text_content()) for a in element.iter("a")]
-    texts += [
-        clean(e.text_content()) for e in element.iter() if isinstance(e.tag, str) and len(e) == 0
-    ]
+    texts = [clean(text_of(a)) for a in element.iter("a")]
+    texts += [clean(text_of(e)) for e in element.iter() if isinstance(e.tag, str) and len(e) == 0]
     return [Block(t, position) for t in dict.fromkeys(texts) if 0 < len(t) <= 80]
 
 
@@ -192,7 +190,7 @@ def _dateline_before(element: HtmlElement) -> str:
     previous = element.getprevious()
     if previous is None or not isinstance(previous.tag, str):
         return ""
-    text = clean(previous.text_content())
+    text = clean(text_of(previous))
     match = DATELINE.match(text)
     return text if match and match.end() >= len(text) - 1 and len(text) <= 40 else ""
 
@@ -205,8 +203,8 @@ def _follows_headline_link(element: HtmlElement) -> bool:
     links = [previous] if previous.tag == "a" else list(previous.iter("a"))
     if len(links) != 1:
         return False
-    text = clean(links[0].text_content())
-    return len(text.split()) >= _HEADLINE_WORDS and text == clean(previous.text_content())
+    text = clean(text_of(links[0]))
+    return len(text.split()) >= _HEADLINE_WORDS and text == clean(text_of(previous))
 
 
 def _has_word(tokens: list[str], words: tuple[str, ...]) -> bool:

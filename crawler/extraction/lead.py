@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 from crawler.extraction.layout_records import Block, Layout
 from crawler.extraction.metadata import PageMeta
 from crawler.extraction.noise import is_dateline
-from crawler.extraction.text import DATELINE, agrees, clean, same_text, starts_with_text
+from crawler.extraction.text import DATELINE, agrees, clean, same_text, starts_with_text, text_of
 
 _MIN_BOLD_LEAD = 60
 _MIN_LEAD_WORDS = 12
@@ -102,7 +102,7 @@ def _by_place(layout: Layout, paragraphs: Sequence[str], title: str, after: int)
     for position, element in sorted(blocks, key=lambda b: b[0]):
         if position <= after:
             continue
-        text = headings[position].text if element is None else clean(element.text_content())
+        text = headings[position].text if element is None else clean(text_of(element))
         if len(text.split()) < _MIN_LEAD_WORDS or text.casefold() in captions:
             continue
         if same_text(text, title) or text.casefold() in layout.link_texts:
@@ -120,7 +120,7 @@ def _by_place(layout: Layout, paragraphs: Sequence[str], title: str, after: int)
 
 def _emphasised(element: HtmlElement, layout: Layout) -> bool:
     names = f" {element.get('class') or ''} ".lower()
-    return clean(element.text_content()) in layout.bold_paragraphs or any(
+    return clean(text_of(element)) in layout.bold_paragraphs or any(
         word in names for word in _EMPHASIS_CLASSES
     )
 

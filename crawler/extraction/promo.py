@@ -13,7 +13,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.text import clean
+from crawler.extraction.text import clean, text_of
 
 # a box's label: an app, a channel to follow, a newsletter, a QR code, an advertising desk
 _PROMO = re.compile(
@@ -43,16 +43,16 @@ def promo_box(label: HtmlElement) -> HtmlElement | None:
     """The whole box a promotion label opens (its App Store and Google Play lines, its QR code,
     its links): the largest ancestor that is still short and holds no prose or headline. None
     when the label's own element is long: a paragraph that merely starts with the words."""
-    own = clean(label.text_content())
+    own = clean(text_of(label))
     if len(own) > _MAX_PROMO or len(own.split()) >= _PROSE_WORDS:
         return None
     box = label
     for parent in label.iterancestors():
         if parent.tag in _PAGE_TAGS or next(parent.iter("h1"), None) is not None:
             break
-        text = clean(parent.text_content())
+        text = clean(text_of(parent))
         if len(text) > _MAX_PROMO or any(
-            len(clean(e.text_content()).split()) >= _PROSE_WORDS
+            len(clean(text_of(e)).split()) >= _PROSE_WORDS
             for e in parent.iter("p", "li")
             if not _within(e, box)
         ):

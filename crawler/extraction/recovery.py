@@ -17,6 +17,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from crawler.extraction.text import text_of
+
 _P_TAG = re.compile(r"<[pP][\s>]")
 # what may follow the end of a document without being content a browser shows
 _INVISIBLE = re.compile(
@@ -71,4 +73,4 @@ def richer(candidate: HtmlElement | None, tree: HtmlElement | None) -> bool:
 
 def _text_size(tree: HtmlElement) -> int:
     body = tree.find("body")
-    return len((body if body is not None else tree).text_content())
+    return len(text_of(body if body is not None else tree))

@@ -11,7 +11,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.text import clean
+from crawler.extraction.text import clean, text_of
 
 _TAG_TOKENS = {"tags", "tag", "keywords", "tag-list", "tags-list", "article-tags", "box-tag"}
 _LABEL = re.compile(
@@ -52,9 +52,9 @@ def labelled_box(label: HtmlElement) -> HtmlElement | None:
 
 def box_items(box: HtmlElement) -> list[str]:
     """The tags of one row, without its label, in order."""
-    anchors = [clean(a.text_content()) for a in box.iter("a")]
+    anchors = [clean(text_of(a)) for a in box.iter("a")]
     leaves = [
-        clean(e.text_content())
+        clean(text_of(e))
         for e in box.iter()
         if isinstance(e.tag, str) and e is not box and len(e) == 0 and e.tag not in ("img", "i")
     ]
