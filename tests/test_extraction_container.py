@@ -30,7 +30,8 @@ COMMENTS = [
 def _page(top: str, rest: str) -> str:
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
 <title>{TITLE} - Báo Thử</title><script type="application/ld+json">{{"@type": "NewsArticle"}}
-</script><link rel="stylesheet" href="/a.css"></head><body>{top}{rest}</body></html>"""
+</script><link rel="stylesheet" href="/a.css"></head>
+<body class="article-page">{top}{rest}</body></html>"""
 
 
 def _paragraphs(texts: list[str]) -> str:
@@ -49,10 +50,12 @@ def test_cut_keeps_the_headline_and_the_article_and_restore_puts_the_page_back()
     headline = next(tree.iter("h1"))
     cut = cut_to_article(tree, headline)
     assert cut is not None and cut.container.get("id") == "main"
-    body = tree.find("body")
-    assert [child.get("id") for child in body] == ["main"]
+    page_body = cut.page.find("body")
+    assert [child.get("id") for child in page_body] == ["main"]
+    assert page_body.attrib == tree.find("body").attrib and cut.page.get("lang") == "vi"
     # of <head>, trafilatura reads only JSON-LD (forum threads, articleBody) without metadata
-    assert [child.tag for child in tree.find("head")] == ["script"]
+    assert [child.tag for child in cut.page.find("head")] == ["script"]
+    assert tree.find(".//h1") is None  # moved, not copied
     cut.restore()
     assert etree.tostring(tree) == whole
 

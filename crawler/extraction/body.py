@@ -153,9 +153,9 @@ def main_paragraphs(
     cut = cut_to_article(tree, headline)
     if cut is None:
         return _trafilatura(tree, url)
-    lines = _trafilatura(tree, url, fast=True)
+    lines = _trafilatura(cut.page, url, fast=True)
     if _thin(lines, cut.main_text):
-        lines = _trafilatura(tree, url)
+        lines = _trafilatura(cut.page, url)
     cut.restore()
     if _thin(lines, cut.main_text):
         lines = _trafilatura(tree, url)

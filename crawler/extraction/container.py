@@ -4,21 +4,24 @@ Why: trafilatura's cost follows the size of the tree it is given, not of the art
 copies the tree several times and runs Python-level passes over every element (XPaths with
 regex tests, tag conversion, readability's scoring, justext, a page-wide text for its recall
 check), and on a news page the article is a small part of the markup: menus, sidebars,
-related-article rails, footers. So the page is cut down, for the time of one trafilatura
-call, to the element that holds both the headline and the densest run of paragraphs, with
-its ancestors (and the JSON-LD of `<head>`): trafilatura's class and id XPaths see the same
+related-article rails, footers. So trafilatura is shown, for the time of its call, the
+element that holds both the headline and the densest run of paragraphs, moved into a copy of
+its ancestors (and of the JSON-LD of `<head>`): trafilatura's class and id XPaths see the same
 element path as on the whole page, only without the neighbours. On the corpus the text is
 the same for about 0.6x the time of `extract()` (bench/README.md, extraction_speed).
 
 A page with no headline the layout pass trusts, no paragraph text, or whose headline and
-paragraphs meet only at `<body>` is not cut. The cut is undone afterwards (`Cut.restore`),
-so that a thin result can be read again from the whole page (body.py).
+paragraphs meet only at `<body>` is not cut. The container is put back afterwards
+(`Cut.restore`), so that a thin result can be read again from the whole page (body.py) and
+the later readers (the lead's place) see the page as it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass
 
+from lxml.etree import SubElement
 from lxml.html import HtmlElement
 
 from crawler.extraction.text import text_of
@@ -31,31 +34,24 @@ _PAGE_ROOTS = ("body", "html")
 
 @dataclass
 class Cut:
-    """The page cut down to `container`: what was taken out, to be put back by `restore`.
-    `main_text` is the length of the paragraph text of the densest block (in `container`)."""
+    """The article's `container`, moved for a while into `page`: a copy of its ancestors
+    (tags and attributes, no other children) and of the JSON-LD of `<head>`. `restore` puts
+    it back. `main_text` is the paragraph text length of the densest block (in `container`)."""
 
     container: HtmlElement
     main_text: int
-    _removed: list[tuple[HtmlElement, list[HtmlElement]]] = field(default_factory=list)
-
-    def keep(
-        self, parent: HtmlElement, children: list[HtmlElement], kept: list[HtmlElement]
-    ) -> None:
-        """Leave only `kept` of `parent`'s `children` (all of them, in order), until restored."""
-        if len(kept) < len(children):
-            self._removed.append((parent, children))
-            parent[:] = kept
+    page: HtmlElement
+    _parent: HtmlElement
+    _index: int
 
     def restore(self) -> None:
-        """Put every neighbour back where it was (each with its tail text)."""
-        for parent, children in reversed(self._removed):
-            parent[:] = children
-        self._removed.clear()
+        """Put the container back where it was in the page (its tail text goes with it)."""
+        self._parent.insert(self._index, self.container)
 
 
 def cut_to_article(tree: HtmlElement, headline: HtmlElement | None) -> Cut | None:
-    """Cut `tree` down to the element holding `headline` and the densest paragraphs; None
-    (and the tree untouched) when there is no such element below `<body>`."""
+    """`tree`'s article moved into a page of its own: the element holding `headline` and the
+    densest paragraphs; None (and the tree untouched) when there is none below `<body>`."""
     if headline is None:
         return None
     densest = _densest_block(tree)
@@ -64,20 +60,22 @@ def cut_to_article(tree: HtmlElement, headline: HtmlElement | None) -> Cut | Non
     block, size = densest
     around_block = {block, *block.iterancestors()}  # the elements, not ids: proxies stay alive
     container = next((a for a in (headline, *headline.iterancestors()) if a in around_block), None)
-    if container is None or container.tag in _PAGE_ROOTS:
+    parent = container.getparent() if container is not None else None
+    if container is None or parent is None or container.tag in _PAGE_ROOTS:
         return None
-    cut = Cut(container, size)
-    node, parent = container, container.getparent()
-    while parent is not None:
-        children = list(parent)
-        kept = [c for c in children if c is node or c.tag == "head"]
-        cut.keep(parent, children, kept)
-        node, parent = parent, parent.getparent()
+    ancestors = [parent, *parent.iterancestors()]
+    ancestors.reverse()
+    page = ancestors[0].makeelement(ancestors[0].tag, ancestors[0].attrib)
     head = tree.find("head")
-    if head is not None:
-        children = list(head)
-        cut.keep(head, children, [c for c in children if _is_json_ld(c)])
-    return cut
+    if head is not None and ancestors[0] is tree:
+        page_head = SubElement(page, "head")
+        page_head.extend(deepcopy(e) for e in head if _is_json_ld(e))
+    inner = page
+    for ancestor in ancestors[1:]:
+        inner = SubElement(inner, ancestor.tag, ancestor.attrib)
+    index = parent.index(container)
+    inner.append(container)  # moved, with its tail
+    return Cut(container, size, page, parent, index)
 
 
 def _is_json_ld(element: HtmlElement) -> bool:
