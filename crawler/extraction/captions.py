@@ -77,10 +77,8 @@ def captioned_photo(caption: HtmlElement) -> Photo | None:
 def italic_caption_photo(paragraph: HtmlElement) -> Photo | None:
     """An italic-only paragraph right after a paragraph that holds only an image."""
     previous = paragraph.getprevious()
-    if previous is None or clean(text_of(previous)):
-        return None
-    img = next(previous.iter("img"), None)
-    if img is None:
+    img = next(previous.iter("img"), None) if previous is not None else None
+    if img is None or clean(text_of(previous)):  # the image first: no string to build
         return None
     text = clean(text_of(paragraph))
     italic = "".join(clean(text_of(e)) for e in paragraph if e.tag in ("em", "i"))

@@ -44,6 +44,7 @@ def read_layout(tree: HtmlElement) -> Layout:
         tag = element.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
+        own = element.text if tag in _PROMO_TAGS else None  # the handlers only read the tree
         if tag in ("h1", "h2", "h3"):
             _read_heading(element, position, layout)
         elif tag == "time":
@@ -55,21 +56,23 @@ def read_layout(tree: HtmlElement) -> Layout:
         elif tag == "p":
             layout.text_blocks.append((position, element))
             _read_paragraph(element, layout, captioned)
-        elif tag == "div" and element.text and len(element.text) > 40 and element.text.strip():
+        elif tag == "div" and own and len(own) > 40 and own.strip():
             layout.text_blocks.append((position, element))  # a div holding a text of its own
         elif tag == "marquee":
             layout.notices.append(element)
-        own = element.text
         if own and len(own) < 24 and tag in _LABEL_TAGS and tagbox.is_label(own):
             box = tagbox.labelled_box(element)
             if box is not None:
                 layout.tag_rows.append((position, tagbox.box_items(box)))
-        if own and tag in _PROMO_TAGS and is_promo_label(own.lstrip()):
+        if own and is_promo_label(own.lstrip()):
             box = promo_box(element)
             if box is not None:
                 layout.notices.append(box)
-        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-        if len(names) > 1 and _INTERESTING.search(names):
+        classes, ident = element.get("class"), element.get("id")
+        if not classes and not ident:
+            continue
+        names = f"{classes or ''} {ident or ''}".lower()
+        if _INTERESTING.search(names):
             _read_classes(element, position, names, layout)
             if "caption" in names and element not in captioned:
                 _add_photo(captions.captioned_photo(element), layout, captioned)
