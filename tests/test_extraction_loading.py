@@ -10,7 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.extraction.body import _load, parse_html
-from crawler.extraction.text import text_of
+from crawler.extraction.text import _SPACES, clean, text_of
 from tests.extraction_pages import FIXTURES
 
 PAGES = {
@@ -67,3 +67,13 @@ def test_text_of_is_text_content_for_every_element() -> None:
         for element in tree.iter():
             if isinstance(element.tag, str):
                 assert text_of(element) == element.text_content()
+
+
+def test_clean_splits_on_the_spaces_html_renders_and_no_others() -> None:
+    # clean() joins str.split() where that is the same as collapsing its _SPACES: every space
+    # character around and between words, each alone and in runs
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace() or chr(c) == "\u200b"]
+    for space in spaces:
+        for text in (f"{space}Một{space}hai{space * 2}ba{space}", f"a{space}{space}b"):
+            expected = _SPACES.sub(" ", text.replace("\u200b", "")).strip()
+            assert clean(text) == expected, repr(space)
