@@ -81,7 +81,6 @@ class ArchiveArticles:
         logger.debug("stored %s (%s)", item.url, outcome.value)
         return item
 
-
     async def _signature(self, item: Article) -> Signature | None:
         """The item's story signature from a worker; None (the save computes it) without a
         running pool or when the worker failed."""
