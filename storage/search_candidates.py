@@ -165,8 +165,9 @@ def _postgresql(
         whole = floor == lo and not found and not dated  # the archive is smaller than a range
         statement, params = postgresql_statement(query, filters, now, bounded=not whole)
         params |= {"lo": floor, "hi": hi, "ranges": cover(floor, hi), "window": WINDOW - len(found)}
-        rows = session.execute(statement.columns(*TYPED), params)
-        got = [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]
+        # float8 from the server, fetched at once: 500 rows a range, one by one, cost 2 ms
+        rows = session.execute(statement.columns(*TYPED), params).all()
+        got = [Candidate(id_, relevance, age) for id_, age, relevance in rows]
         found += got
         needed = WINDOW - len(found)
         # the ids read: the whole range, or down to the last match when the window filled up

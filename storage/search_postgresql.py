@@ -99,8 +99,9 @@ def postgresql_statement(
         params["phrase"] = phrase.tsquery()
     statement, bound = filters.bind(
         text(
-            f"{explain} SELECT w.id, w.age, {relevance} AS relevance FROM (SELECT s.id, "
-            "extract(epoch FROM :now - coalesce(s.published_at, s.first_seen_at)) / 86400 AS age, "
+            f"{explain} SELECT w.id, w.age, CAST({relevance} AS float8) AS relevance FROM (SELECT "
+            "s.id, CAST(extract(epoch FROM :now - coalesce(s.published_at, s.first_seen_at)) "
+            "AS float8) / 86400 AS age, "
             f"{carried} FROM {PG_TABLE} AS s WHERE {' AND '.join(conditions)} "
             "ORDER BY s.id DESC LIMIT :window) AS w"
         ),
