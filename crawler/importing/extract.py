@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from crawler.extraction import Article, Hints
+from crawler.pool.extraction import start_worker
 from crawler.reextract import Unreadable, read_article
 from crawler.warc import RawPage
 from storage.similarity import Signature
@@ -77,9 +78,10 @@ class ExtractionPool:
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
-        # spawn: a worker inherits no open database connection or file of the importer
+        # spawn: a worker inherits no open database connection or file of the importer; it
+        # exits when the importer's process is gone (killed, it left its workers behind)
         self._executor = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn")
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
         )
 
     def map(self, pages: Iterable[tuple[T, RawPage, Hints]]) -> Iterator[Done[T]]:
