@@ -41,7 +41,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from bench.limit import bare, cores, cpu_line, cpu_share, timed
+from bench.ceiling import Ceiling
+from bench.limit import cores, cpu_line, cpu_share
 from bench.process_tree import TreeRun, run_sampled
 from tests.replica.real import vary
 
@@ -194,10 +195,10 @@ def measure_import(articles: Path, count: int, starter: Path, options: argparse.
     steady: dict[Path, list[float]] = {tree: [] for tree in trees}
     steady_mains: dict[Path, list[float]] = {tree: [] for tree in trees}
     for run in range(options.repeat):
-        bare_rate, bare_cpu = timed(bare, bodies)
+        ceiling = Ceiling.measure(bodies)
+        bare_rate, bare_cpu = ceiling.bare_rate, ceiling.bare_cpu
         limit = cores_ * bare_rate
-        print(f"run {run + 1}: bare trafilatura {bare_rate:.1f} pages/s x {cores_} = limit "
-              f"{limit:.1f}/s ({1000 * bare_cpu:.1f} ms CPU a page)", flush=True)  # fmt: skip
+        print(f"run {run + 1}: {ceiling.line(cores_)}", flush=True)
         for tree in trees:
             load = os.getloadavg()[0]
             measured = run_import(articles, cores_, tree)
@@ -211,6 +212,7 @@ def measure_import(articles: Path, count: int, starter: Path, options: argparse.
                   f"{measured.cpu / measured.wall:.2f}, peak RSS of the tree "
                   f"{measured.peak_rss_mb:.0f} MB; load {load:.1f}", flush=True)  # fmt: skip
             print(cpu_line("    ", measured.cpu, measured.main_cpu, count, bare_cpu), flush=True)
+            print(f"    {ceiling.shares(rate, measured.cpu / count, cores_)}", flush=True)
             start = run_import(starter, cores_, tree)
             more = count - 3
             cpu, main_cpu = measured.cpu - start.cpu, measured.main_cpu - start.main_cpu
@@ -218,6 +220,9 @@ def measure_import(articles: Path, count: int, starter: Path, options: argparse.
             steady_mains[tree].append(1000 * main_cpu / more)
             print(cpu_line(f"    start-up subtracted ({start.cpu:.1f} s CPU): ", cpu, main_cpu,
                            more, bare_cpu), flush=True)  # fmt: skip
+            steady_rate = per_second(more, measured.wall - start.wall)
+            print(f"    start-up subtracted: {ceiling.shares(steady_rate, cpu / more, cores_)}",
+                  flush=True)  # fmt: skip
     for tree in trees:
         print(f"import ({tree}): median {statistics.median(rates[tree]):.1f} articles/s, "
               f"{_median_range(fractions[tree])} of the limit in wall time; in CPU "

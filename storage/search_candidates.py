@@ -26,17 +26,17 @@ from sqlalchemy.orm import Session
 from storage.search_filters import LEAD, PHRASE, TITLE, Candidate, Filters
 from storage.search_postgresql import CUSTOM_PLANS, IDS, TYPED, month_bounds, postgresql_statement
 from storage.search_query import Query
+from storage.search_ranges import cover
 
 WINDOW = 500
-CHUNK = 50_000  # PostgreSQL: the ids of the first range read (see _postgresql)
-SPARSE = 0.1  # PostgreSQL: below this share of matching ids, through the GIN index, else by id
-_PLAN = text(
-    "SELECT set_config('enable_indexscan', :index, true), "
-    "set_config('enable_bitmapscan', :bitmap, true)"
+FIRST = 1_000  # PostgreSQL: the ids of the first range read (see _postgresql)
+GROWTH = 16  # PostgreSQL: how much larger the next range is when one had no match
+_GIN_ONLY = text(
+    "SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
 )
 _ANY_PLAN = text(
     "SELECT set_config(name, reset_val, true) FROM pg_settings "
-    "WHERE name IN ('enable_indexscan', 'enable_bitmapscan')"
+    "WHERE name IN ('enable_indexscan', 'enable_seqscan')"
 )
 RECENT_DAYS = 90
 _MONTHS = text(
@@ -138,18 +138,17 @@ def _postgresql(
 ) -> tuple[list[Candidate], float | None]:
     """The newest WINDOW matches, read in id ranges from the newest down until WINDOW are
     found, and the share of the ids read that match (`share`: that of an earlier window of the
-    same terms). The GIN index gives the matches in no useful order, and sorting them by id
-    means reading the row of every match in the archive (17,000 rows of a town's name, 0.2 s on
-    a million articles); within a range, only those of the range.
+    same terms, which then sizes the first range). The GIN index gives the matches in no useful
+    order, and sorting them by id means reading the row of every match in the archive (17,000
+    rows of a town's name, 0.2 s on a million articles); within a range, only those of the
+    range.
 
-    The planner chooses between reading a range backwards and checking each vector (good for
-    words in most articles: found within a few hundred rows) and the GIN index (good for rare
-    ones), but counts neither what checking a vector costs (reading it from TOAST, 4-5 buffers)
-    nor the GIN index's posting lists of common words (60-150 ms for two of them on a million
-    articles). Once the share is known (after the first range, or from the earlier window) it
-    decides instead: below SPARSE, the GIN index (it scanned 15,000 vectors for the newest 500
-    of a word in 3 % of the articles, 0.4 s); above, the backward read (a date filter made it
-    read two common words' posting lists, 0.17-0.26 s). The next range is then sized by it."""
+    Each range is read through the GIN index only, its words ANDed with the blocks of ids of
+    the range (storage/search_ranges.py), then the rows of its matches: never backwards by id
+    checking each row's vector, which reads it from TOAST (4-5 buffers a row), a cost the
+    planner does not count. The first range is FIRST ids (enough for a word in most articles);
+    the next is sized by the share of matches seen (1.5 times what should hold the rest), or
+    GROWTH times larger when none was seen."""
     if filters.since is not None or filters.until is not None:
         bounds = month_bounds(session, filters.since, filters.until)
     else:
@@ -159,35 +158,28 @@ def _postgresql(
     lo, hi = int(bounds[0]), int(bounds[1])
     dated = filters.since is not None or filters.until is not None
     found: list[Candidate] = []
-    size, read, chosen = CHUNK, 0, False
-    if share is not None:
-        chosen = _choose_plan(session, share)
+    size, read = _size(WINDOW, share, FIRST), 0
+    session.execute(_GIN_ONLY)
     while hi >= lo and len(found) < WINDOW:
         floor = max(lo, hi - size + 1)
         whole = floor == lo and not found and not dated  # the archive is smaller than a range
         statement, params = postgresql_statement(query, filters, now, bounded=not whole)
-        params |= {"lo": floor, "hi": hi, "window": WINDOW - len(found)}
-        rows = session.execute(statement.columns(*TYPED), params)
-        got = [Candidate(row.id, float(row.relevance), float(row.age)) for row in rows]
+        params |= {"lo": floor, "hi": hi, "ranges": cover(floor, hi), "window": WINDOW - len(found)}
+        # float8 from the server, fetched at once: 500 rows a range, one by one, cost 2 ms
+        rows = session.execute(statement.columns(*TYPED), params).all()
+        got = [Candidate(id_, relevance, age) for id_, age, relevance in rows]
         found += got
         needed = WINDOW - len(found)
         # the ids read: the whole range, or down to the last match when the window filled up
         read += hi - (min(c.id for c in got) if got and not needed else floor) + 1
         share = len(found) / read
-        if needed and not chosen:
-            chosen = _choose_plan(session, share)
-        size = max(CHUNK, int(needed / share * 1.5)) if share and share < SPARSE else size * 4
+        size = _size(needed, share, size * GROWTH)
         hi = floor - 1
-    if chosen:
-        session.execute(_ANY_PLAN)
+    session.execute(_ANY_PLAN)
     return found, share
 
 
-def _choose_plan(session: Session, share: float) -> bool:
-    """Read the next ranges through the GIN index only (`share` below SPARSE) or backwards by
-    id only, for this transaction, until _ANY_PLAN."""
-    sparse = share < SPARSE
-    session.execute(
-        _PLAN, {"index": "off" if sparse else "on", "bitmap": "on" if sparse else "off"}
-    )
-    return True
+def _size(needed: int, share: float | None, otherwise: int) -> int:
+    """How many ids should hold `needed` more matches, at `share` of matches an id (1.5 times
+    that, at least FIRST); `otherwise` when no match was seen yet."""
+    return max(FIRST, int(needed / share * 1.5)) if share else otherwise

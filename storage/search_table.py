@@ -4,7 +4,8 @@ One row per article, kept in step with `articles` by a trigger (any client's wri
 the two times a search filters and ages by, the folded title and lead as small tsvectors (in the
 row, never in TOAST: relevance is read from them, as SQLite reads it from FTS5's columns), and
 `search_vector`, the folded title (weight A), lead (B) and body with the site lexeme, which the
-GIN index `ix_articles_search` indexes.
+GIN index `ix_articles_search` indexes, beside the blocks of ids each article is in
+(storage/search_ranges.py, revision 0025).
 
 Why a table of its own, and not a column of `articles` (revision 0011): a search reads the rows
 of its candidates, and a row of `articles` is 2-3 KB of compressed body with the vector's 4.6
@@ -18,6 +19,7 @@ a full vector, when the query has one and neither title nor lead holds it.
 from __future__ import annotations
 
 from storage.folding import marks, spaces, translation
+from storage.search_ranges import PG_ID_RANGES, PG_ID_RANGES_FUNCTION
 
 PG_TABLE = "articles_search"
 PG_COLUMN = "search_vector"
@@ -116,7 +118,9 @@ def pg_ddl() -> tuple[str, ...]:
         pg_fold_function(),
         PG_SEARCH_VECTOR,
         PG_CREATE_TABLE,
-        f"CREATE INDEX {PG_INDEX} ON {PG_TABLE} USING gin ({PG_COLUMN})",
+        PG_ID_RANGES,
+        f"CREATE INDEX {PG_INDEX} ON {PG_TABLE} "
+        f"USING gin ({PG_COLUMN}, {PG_ID_RANGES_FUNCTION}(id))",
         f"CREATE INDEX {PG_MONTH_INDEX} ON articles (({PG_MONTH.format(row='')}), id)",
         PG_INDEX_ARTICLE,
         *PG_CREATE_TRIGGERS,

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from scrapy import Request, Spider
@@ -18,10 +15,8 @@ from scrapy.utils.test import get_crawler
 
 import crawler.middlewares.capture as capture
 from crawler.middlewares import CaptureRawPages
-from crawler.pool import ExtractionPool
 from crawler.warc import RawPage, WarcRef, read_page, warc_member
-
-T = TypeVar("T")
+from tests.running_pool import RunningPool
 
 
 def response(number: int, kind: str = "article") -> tuple[Request, HtmlResponse]:
@@ -58,22 +53,6 @@ def test_pages_are_built_by_one_thread_not_the_callers_and_appended_in_order(
     assert [read_page(tmp_path, ref).body for ref in refs] == [p.body for _, p in pages[:3]]
     assert len(writers) == 3 and threading.current_thread().name not in writers
     assert len(set(writers)) == 1
-
-
-class RunningPool(ExtractionPool):
-    """A pool that says it runs and records what it is given (run here, not in a process)."""
-
-    def __init__(self) -> None:
-        super().__init__(0)
-        self.given: list[Callable[..., Any]] = []
-
-    @property
-    def running(self) -> bool:
-        return True
-
-    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
-        self.given.append(function)
-        return super().submit(function, *args)
 
 
 def test_with_the_spiders_pool_running_the_record_is_built_in_a_worker(tmp_path: Path) -> None:

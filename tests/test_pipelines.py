@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
@@ -17,6 +18,10 @@ from crawler.items import GoneArticle, IgnoredPage
 from crawler.pipelines import ArchiveArticles, RecordUnservedPages, RequireArticle
 from storage import Article as Row
 from storage import ArticleUrl, ignored_urls, make_sessionmaker, open_archive
+from storage.models import ArticleSignature
+from storage.similarity import from_bytes
+from storage.stories import story_signature
+from tests.running_pool import RunningPool
 
 ARTICLE = Article(
     url="https://baocantho.com.vn/mua-lua-moi-a1.html",
@@ -66,6 +71,29 @@ def test_articles_are_archived_once_and_counted(tmp_path: Path) -> None:
         [row] = session.scalars(select(Row)).all()
     engine.dispose()
     assert (row.site, row.url, row.authors) == ("baocantho", ARTICLE.url, "P.Y")
+
+
+def test_with_the_spiders_pool_running_the_story_signature_is_computed_there(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    crawler = get_crawler(Spider, settings_dict={"TINBAO_DATABASE_URL": url})
+    crawler.spider = Spider("baocantho")
+    pool = RunningPool()
+    crawler.spider.extractor = pool  # type: ignore[attr-defined]
+    pipeline = ArchiveArticles.from_crawler(crawler)
+    pipeline.open_spider()
+    try:
+        assert store(pipeline, ARTICLE) is ARTICLE
+    finally:
+        pipeline.close_spider()
+    assert pool.given == [story_signature]
+    engine = open_archive(url)
+    with make_sessionmaker(engine)() as session:
+        [stored] = session.scalars(select(ArticleSignature.signature)).all()
+    engine.dispose()
+    expected = story_signature(ARTICLE)
+    assert expected is not None and (from_bytes(stored) == expected).all()
 
 
 def test_unserved_pages_mark_stored_articles_gone_and_remember_the_rest(tmp_path: Path) -> None:

@@ -24,6 +24,11 @@ def test_the_crawl_does_not_check_every_callback_again() -> None:
     assert get_project_settings().getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
 
 
+def test_the_crawl_starts_a_few_tasks_for_each_responses_output_not_a_hundred() -> None:
+    # Scrapy starts CONCURRENT_ITEMS tasks per response (crawler/settings.py says why)
+    assert 1 <= get_project_settings().getint("CONCURRENT_ITEMS") <= 8
+
+
 @pytest.mark.parametrize("callback", CALLBACKS, ids=lambda c: c.__name__)
 def test_no_generator_callback_returns_a_value(callback: object) -> None:
     assert not is_generator_with_return_value(callback)  # type: ignore[arg-type]

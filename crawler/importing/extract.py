@@ -7,7 +7,9 @@ MinHash of its text: the costliest part of giving a new article its story), so t
 importer's one saving process, which holds the import below the machine's limit, does not.
 
 The pool is fed through a window of pages in flight (a few per worker): enough to keep every
-worker busy, small enough that memory stays bounded however large the file.
+worker busy, small enough that memory stays bounded however large the file. Pages go to a
+worker `PAGES_PER_TASK` at a time: one round trip between the processes (a task queued, its
+results sent back, a future settled on each side) for several pages, not one a page.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from crawler.extraction import Article, Hints
+from crawler.pool.extraction import start_worker
 from crawler.reextract import Unreadable, read_article
 from crawler.warc import RawPage
 from storage.similarity import Signature
 from storage.stories import story_signature
 
 T = TypeVar("T")
-PAGES_PER_WORKER = 4  # pages in flight per worker
+PAGES_PER_TASK = 4  # pages a worker is given at once
+TASKS_PER_WORKER = 2  # tasks in flight per worker: one being read, one waiting
 
 
 def default_workers() -> int:
@@ -55,6 +59,11 @@ def read_signed(page: RawPage, hints: Hints) -> tuple[Article | str, Signature |
         return result, None
 
 
+def read_many(pages: list[tuple[RawPage, Hints]]) -> list[tuple[Article | str, Signature | None]]:
+    """`read_signed` for each of a task's pages (in a worker)."""
+    return [read_signed(page, hints) for page, hints in pages]
+
+
 @dataclass
 class Done(Generic[T]):
     """A page given to the pool, with what came back (and its article's story signature)."""
@@ -69,25 +78,39 @@ class ExtractionPool:
 
     def __init__(self, workers: int | None = None):
         self.workers = workers or default_workers()
-        # spawn: a worker inherits no open database connection or file of the importer
+        # spawn: a worker inherits no open database connection or file of the importer; it
+        # exits when the importer's process is gone (killed, it left its workers behind)
         self._executor = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn")
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
         )
 
     def map(self, pages: Iterable[tuple[T, RawPage, Hints]]) -> Iterator[Done[T]]:
-        window: deque[tuple[T, Future[tuple[Article | str, Signature | None]]]] = deque()
-        limit = self.workers * PAGES_PER_WORKER
+        window: deque[tuple[list[T], Future[list[tuple[Article | str, Signature | None]]]]]
+        window = deque()
+        limit = self.workers * TASKS_PER_WORKER
+        items: list[T] = []
+        task: list[tuple[RawPage, Hints]] = []
         for item, page, hints in pages:
-            window.append((item, self._executor.submit(read_signed, page, hints)))
+            items.append(item)
+            task.append((page, hints))
+            if len(task) < PAGES_PER_TASK:
+                continue
+            window.append((items, self._executor.submit(read_many, task)))
+            items, task = [], []
             while len(window) >= limit:
-                yield self._take(window)
+                yield from self._take(window)
+        if task:
+            window.append((items, self._executor.submit(read_many, task)))
         while window:
-            yield self._take(window)
+            yield from self._take(window)
 
     @staticmethod
-    def _take(window: deque[tuple[T, Future[tuple[Article | str, Signature | None]]]]) -> Done[T]:
-        item, future = window.popleft()
-        return Done(item, *future.result())
+    def _take(
+        window: deque[tuple[list[T], Future[list[tuple[Article | str, Signature | None]]]]],
+    ) -> Iterator[Done[T]]:
+        items, future = window.popleft()
+        for item, (result, signature) in zip(items, future.result(), strict=True):
+            yield Done(item, result, signature)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -4,7 +4,10 @@ and the other URLs it was met under, so that no crawl fetches them again.
 
 The saves run on the archive writer's thread (crawler/archive_writer.py), in transactions of
 up to `TINBAO_WRITE_BATCH` articles or `TINBAO_WRITE_INTERVAL` seconds; `process_item` awaits
-the commit, and only then counts the article, logs "stored <url>" (DEBUG) and passes it on."""
+the commit, and only then counts the article, logs "stored <url>" (DEBUG) and passes it on.
+The article's story signature (its MinHash, a quarter of a new article's save) is computed
+first in one of the spider's extraction workers when its pool runs, as `tinbao import` does,
+so that the crawl's own process, which bounds the crawl, spends its CPU on less."""
 
 from __future__ import annotations
 
@@ -19,8 +22,13 @@ from sqlalchemy.orm import Session
 from crawler.archive_writer import ArchiveWriter
 from crawler.archive_writes import ArchiveRefused, guard, stop_reason
 from crawler.extraction import EXTRACTOR_VERSION, Article
+from crawler.pool import ExtractionPool
 from crawler.pool.awaiting import result_of
 from storage import SaveOutcome, make_batch_engine, open_archive, save_article
+from storage.similarity import Signature
+from storage.stories import story_signature
+
+Signed = tuple[Article, Signature | None]
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +39,7 @@ class ArchiveArticles:
         self.database_url = database_url
         self.batch = batch
         self.interval = interval
-        self.writer: ArchiveWriter[Article, SaveOutcome] | None = None
+        self.writer: ArchiveWriter[Signed, SaveOutcome] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveArticles:
@@ -63,7 +71,7 @@ class ArchiveArticles:
         stopped = stop_reason(self.crawler)
         if stopped is not None:  # the archive refused an earlier write: no more tries
             raise DropItem(f"not stored, {stopped}: {item.url}")
-        committed = self.writer.submit(item)
+        committed = self.writer.submit((item, await self._signature(item)))
         try:
             with guard(self.crawler, f"the article {item.url}"):
                 outcome = await result_of(committed)
@@ -73,8 +81,20 @@ class ArchiveArticles:
         logger.debug("stored %s (%s)", item.url, outcome.value)
         return item
 
+    async def _signature(self, item: Article) -> Signature | None:
+        """The item's story signature from a worker; None (the save computes it) without a
+        running pool or when the worker failed."""
+        pool = getattr(self.crawler.spider, "extractor", None)
+        if not isinstance(pool, ExtractionPool) or not pool.running:
+            return None
+        try:
+            return await result_of(pool.submit(story_signature, item))
+        except Exception:  # a pool shutting down, a worker gone: the writer computes it
+            return None
 
-def _save(session: Session, item: Article) -> SaveOutcome:
+
+def _save(session: Session, signed: Signed) -> SaveOutcome:
+    item, signature = signed
     return save_article(
         session,
         item.site,
@@ -84,6 +104,7 @@ def _save(session: Session, item: Article) -> SaveOutcome:
         warc_file=item.warc_file or None,
         warc_offset=item.warc_offset if item.warc_file else None,
         extractor_version=EXTRACTOR_VERSION,
+        story_signature=signature,
     )
 
 

@@ -55,7 +55,7 @@ class ExtractionPool:
         if self.workers <= 0 or self._executor is not None:
             return
         self._executor = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start
+            self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
         )
         for _ in range(self.workers):  # each submit finds no idle worker: one more starts
             self._executor.submit(os.getpid)
@@ -88,9 +88,9 @@ def extract_in_worker(html: str, url: str, hints: Hints | None) -> tuple[Article
     return extraction.extract(html, url, hints), os.getpid()
 
 
-def _start() -> None:
+def start_worker() -> None:
     """A worker's start: the extractor imported once, Ctrl-C left to the crawl, and an exit
-    as soon as the crawl's process is gone."""
+    as soon as the crawl's process is gone (also the start of `tinbao import`'s workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import crawler.extraction.compose  # noqa: F401  (trafilatura and lxml, once)
 
