@@ -124,3 +124,19 @@ def test_a_thin_fast_read_is_read_again_with_fallbacks_then_from_the_whole_page(
         reads = _reads(patch, {(True, True), (False, True)})
         assert extract(_rails_page(), URL).body.split("\n") == ARTICLE
     assert reads == [(True, True), (False, True), (False, False)]
+
+
+def test_the_page_is_put_back_when_trafilatura_fails_on_the_cut_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tree = parse_html(_rails_page())
+    assert tree is not None
+    whole = etree.tostring(tree)
+
+    def failing(tree: HtmlElement, url: str, *, fast: bool = False) -> list[str]:
+        raise RuntimeError("trafilatura failed")
+
+    monkeypatch.setattr(body, "_trafilatura", failing)
+    with pytest.raises(RuntimeError):
+        body.main_paragraphs(tree, URL, headline=next(tree.iter("h1")))
+    assert etree.tostring(tree) == whole

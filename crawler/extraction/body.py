@@ -153,10 +153,12 @@ def main_paragraphs(
     cut = cut_to_article(tree, headline)
     if cut is None:
         return _trafilatura(tree, url)
-    lines = _trafilatura(cut.page, url, fast=True)
-    if _thin(lines, cut.main_text):
-        lines = _trafilatura(cut.page, url)
-    cut.restore()
+    try:
+        lines = _trafilatura(cut.page, url, fast=True)
+        if _thin(lines, cut.main_text):
+            lines = _trafilatura(cut.page, url)
+    finally:
+        cut.restore()  # the page whole again, whatever trafilatura did
     if _thin(lines, cut.main_text):
         lines = _trafilatura(tree, url)
     return lines
