@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -84,16 +85,19 @@ def build(folder: Path, pages: int, workers: int) -> None:
         if done.exists():
             continue
         name = f"pages-{chunk}.warc.gz" if chunk else "pages.warc.gz"
-        (folder / name).unlink(missing_ok=True)
         started = time.perf_counter()
-        warc = WarcFile(folder, name)
-        when = datetime(2026, 11, 1, tzinfo=UTC)
-        for number in range(chunk * CHUNK, chunk * CHUNK + size):
-            body = vary(originals[number % len(originals)], number)
-            warc.write(RawPage(url(number), 200, [("Content-Type", "text/html; charset=utf-8")],
-                               body, when))  # fmt: skip
-        warc.close()
+        if not (folder / f"written-{chunk}").exists():
+            (folder / name).unlink(missing_ok=True)
+            warc = WarcFile(folder, name)
+            when = datetime(2026, 11, 1, tzinfo=UTC)
+            for number in range(chunk * CHUNK, chunk * CHUNK + size):
+                body = vary(originals[number % len(originals)], number)
+                warc.write(RawPage(url(number), 200, [("Content-Type", "text/html; charset=utf-8")],
+                                   body, when))  # fmt: skip
+            warc.close()
+            (folder / f"written-{chunk}").touch()
         written = time.perf_counter() - started
+        # an interrupted build resumes here: the import goes on from where it was stopped
         tinbao(folder, "import", "--workers", str(workers), str(folder / name))
         print(f"  chunk {chunk}: {size} pages written in {written:.0f} s, imported in "
               f"{time.perf_counter() - started - written:.0f} s", flush=True)  # fmt: skip
@@ -116,8 +120,17 @@ def tinbao(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def reextract(folder: Path, workers: int, pages: int) -> dict[str, float | str]:
-    """One `tinbao reextract` in a subprocess: wall, CPU of its tree, peak RSS of the tree."""
+def reextract(
+    folder: Path, workers: int, pages: int, stale: bool = False
+) -> dict[str, float | str]:
+    """One `tinbao reextract` in a subprocess: wall, CPU of its tree, peak RSS of the tree,
+    pages read. `stale`: every selected row is first marked as read by an older extractor, so
+    that each is written (its version), as after an extractor's change."""
+    if stale:
+        with sqlite3.connect(folder / "a.db") as archive:
+            sites = [site_key(k) for k in chunks(pages)]
+            archive.execute(f"UPDATE articles SET extractor_version = 'stale' WHERE site IN "
+                            f"({', '.join('?' * len(sites))})", sites)  # fmt: skip
     command = [sys.executable, "-c", "import sys; from scheduler.cli import main; sys.exit(main())",
                "--database-url", f"sqlite:///{folder}/a.db", "reextract", *selected(pages),
                "--warc-dir", str(folder), "--workers", str(workers)]  # fmt: skip
@@ -135,7 +148,8 @@ def reextract(folder: Path, workers: int, pages: int) -> dict[str, float | str]:
         sys.exit(f"reextract failed: {out}{err[-2000:]}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "main_cpu": tree.main_cpu,
             "workers_cpu": tree.other_cpu, "rss_mb": tree.peak_rss / 2**20,
-            "summary": out.strip().splitlines()[0]}  # fmt: skip
+            "summary": out.strip().splitlines()[0],
+            "read": float(out.split(",")[0].split()[-1])}  # fmt: skip
 
 
 def main() -> None:
@@ -145,11 +159,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=cores())
     parser.add_argument("--sample", type=int, default=80, help="bodies timed for the limit")
     parser.add_argument("--inline", action="store_true", help="also time --workers 0")
+    parser.add_argument(
+        "--stale",
+        action="store_true",
+        help="mark the rows as of an older extractor before each run: all written",
+    )
+    parser.add_argument("--as-built", action="store_true",
+                        help="measure the archive as it is (a build stopped part way)")  # fmt: skip
     options = parser.parse_args()
     folder = folder_of(options.pages)
     started = time.perf_counter()
     print(f"building {folder} (once: {options.pages} pages, imported)...", flush=True)
-    build(folder, options.pages, options.workers)
+    if not options.as_built:
+        build(folder, options.pages, options.workers)
     print(f"  ready after {time.perf_counter() - started:.0f} s", flush=True)
     originals = corpus_pages()
     sample = [(vary(originals[n % len(originals)], n).decode(), url(n))
@@ -160,24 +182,25 @@ def main() -> None:
         for workers in kinds:
             ceiling = Ceiling.measure(sample)
             load = os.getloadavg()[0]
-            measured = reextract(folder, workers, options.pages)
+            measured = reextract(folder, workers, options.pages, options.stale)
             wall, cpu = float(measured["wall"]), float(measured["cpu"])
-            rate = options.pages / wall
+            pages = int(measured["read"])
+            rate = pages / wall
             print(f"run {run + 1}, --workers {workers}: {ceiling.line()}", flush=True)
-            print(f"  reextract {options.pages} pages in {wall:.1f} s = {rate:.1f}/s; CPU/wall "
+            print(f"  reextract {pages} pages in {wall:.1f} s = {rate:.1f}/s; CPU/wall "
                   f"{cpu / wall:.2f} (main {float(measured['main_cpu']):.1f} s, workers "
                   f"{float(measured['workers_cpu']):.1f} s); peak RSS {measured['rss_mb']:.0f} "
                   f"MB; load {load:.2f} before, {os.getloadavg()[0]:.2f} after; "
                   f"{measured['summary']}", flush=True)  # fmt: skip
-            print(cpu_line("  ", cpu, float(measured["main_cpu"]), options.pages,
+            print(cpu_line("  ", cpu, float(measured["main_cpu"]), pages,
                            ceiling.bare_cpu))  # fmt: skip
-            print(f"  {ceiling.shares(rate, cpu / options.pages)}", flush=True)
+            print(f"  {ceiling.shares(rate, cpu / pages)}", flush=True)
             if workers == options.workers:
                 rates.append(rate)
                 fractions.append(rate / (cores() * ceiling.bare_rate))
                 ceilings.append(rate / (cores() * ceiling.ours_rate))
-                cpu_shares.append((ceiling.bare_cpu / (cpu / options.pages),
-                                   ceiling.ours_cpu / (cpu / options.pages)))  # fmt: skip
+                cpu_shares.append((ceiling.bare_cpu / (cpu / pages),
+                                   ceiling.ours_cpu / (cpu / pages)))  # fmt: skip
     print(f"reextract --workers {options.workers}: median {statistics.median(rates):.1f} pages/s "
           f"(range {min(rates):.1f}-{max(rates):.1f}); wall: {_spread(fractions)} of the limit, "
           f"{_spread(ceilings)} of the ceiling; CPU: {_spread([a for a, _ in cpu_shares])} of "

@@ -17,14 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from storage.packaged import migrations_folder
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where it is used, not with the package: it brings Mako and Pygments
+# (0.15 s of CPU), which a process that only reads and writes rows (a crawl's extraction
+# workers computing story signatures, crawler/pipelines/archive.py) never needs.
 
 FOUNDATION = "0001"
 # PostgreSQL advisory locks are two int4 keys: this class, and a hash of the archive's schema.
@@ -36,6 +40,8 @@ class ArchiveBehind(RuntimeError):
 
 
 def alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_folder()))
     config.attributes["connection"] = connection
@@ -46,6 +52,9 @@ def alembic_config(connection: Connection) -> Config:
 def head_revision() -> str:
     """The newest revision of the migrations shipped with this code (read once per process:
     every archive opened asks)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(migrations_folder()))
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -55,6 +64,8 @@ def head_revision() -> str:
 
 def current_revision(connection: Connection) -> str | None:
     """The archive's revision; FOUNDATION for an unversioned 0.1 archive; None when empty."""
+    from alembic.runtime.migration import MigrationContext
+
     revision = MigrationContext.configure(connection).get_current_revision()
     if revision is None and inspect(connection).has_table("articles"):
         return FOUNDATION
@@ -90,6 +101,9 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
 
 
 def _upgrade(connection: Connection, revision: str) -> tuple[str | None, str]:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     before = current_revision(connection)
     config = alembic_config(connection)
     if (
@@ -129,5 +143,7 @@ def ensure_current(engine: Engine) -> None:
 
 def stamp_head(engine: Engine) -> None:
     """Mark an archive whose tables were created from the models as being at the newest revision."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.stamp(alembic_config(connection), "head")

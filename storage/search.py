@@ -22,11 +22,10 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article
 from storage.search_candidates import WINDOW, find_candidates
-from storage.search_filters import Filters
+from storage.search_filters import YEAR_DAYS, Filters, score
 from storage.search_query import Query, QueryError, parse_query
 
 SHORTLIST = 60
-YEAR_DAYS = 365.0
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,14 @@ def search_articles(
     if sites is not None and not sites:
         return []
     try:
-        candidates = find_candidates(session, parsed, Filters(sites, since, until), now)
+        shortlist = max(SHORTLIST, 3 * limit)
+        candidates = find_candidates(
+            session, parsed, Filters(sites, since, until), now, keep=shortlist
+        )
     except NotImplementedError as exc:
         raise QueryError(str(exc)) from exc
-    scores = {c.id: c.relevance / (1.0 + max(c.age_days, 0.0) / YEAR_DAYS) for c in candidates}
-    ranked = sorted(scores, key=lambda i: (-scores[i], -i))[: max(SHORTLIST, 3 * limit)]
+    scores = {c.id: score(c.relevance, c.age_days) for c in candidates}
+    ranked = sorted(scores, key=lambda i: (-scores[i], -i))[:shortlist]
     # one read of the shortlist gives both the text to count exact words in and the hits
     rows = _rows(session, ranked if parsed.exact else ranked[:limit], texts=bool(parsed.exact))
     exact = {i: exact_count(row, parsed.exact) for i, row in rows.items()} if parsed.exact else {}
@@ -105,4 +107,4 @@ def _rows(session: Session, ids: Sequence[int], *, texts: bool) -> dict[int, Row
     return {row.id: row for row in session.execute(select(*columns).where(Article.id.in_(ids)))}
 
 
-__all__ = ["SHORTLIST", "WINDOW", "QueryError", "SearchHit", "search_articles"]
+__all__ = ["SHORTLIST", "WINDOW", "YEAR_DAYS", "QueryError", "SearchHit", "search_articles"]

@@ -24,7 +24,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from storage.search_filters import LEAD, PHRASE, TITLE, Candidate, Filters
-from storage.search_postgresql import CUSTOM_PLANS, IDS, TYPED, month_bounds, postgresql_statement
+from storage.search_phrase import settle_phrases
+from storage.search_postgresql import (
+    CUSTOM_PLANS,
+    IDS,
+    PG_TYPED,
+    TYPED,
+    month_bounds,
+    postgresql_statement,
+)
 from storage.search_query import Query
 from storage.search_ranges import cover
 
@@ -46,11 +54,22 @@ _MONTHS = text(
 
 
 def find_candidates(
-    session: Session, query: Query, filters: Filters, now: datetime
+    session: Session, query: Query, filters: Filters, now: datetime, *, keep: int = 2 * WINDOW
 ) -> list[Candidate]:
     """The newest WINDOW matches; when they include articles older than RECENT_DAYS (a
     backfill stores old articles last), also the newest WINDOW published in the last
-    RECENT_DAYS, so that recent articles are never crowded out of the ranking."""
+    RECENT_DAYS, so that recent articles are never crowded out of the ranking. The relevance
+    of the best `keep` by score is exact; below them it may lack the phrase bonus
+    (PostgreSQL, storage/search_phrase.py)."""
+    found = _windows(session, query, filters, now)
+    phrase = query.phrase()
+    if phrase is not None and any(c.open for c in found):
+        found = settle_phrases(session, found, phrase.tsquery(), keep)
+    return found
+
+
+def _windows(session: Session, query: Query, filters: Filters, now: datetime) -> list[Candidate]:
+    """The candidates of find_candidates, the phrase bonus of open ones not yet read."""
     dialect = session.get_bind().dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"full-text search needs SQLite or PostgreSQL, not {dialect}")
@@ -166,8 +185,8 @@ def _postgresql(
         statement, params = postgresql_statement(query, filters, now, bounded=not whole)
         params |= {"lo": floor, "hi": hi, "ranges": cover(floor, hi), "window": WINDOW - len(found)}
         # float8 from the server, fetched at once: 500 rows a range, one by one, cost 2 ms
-        rows = session.execute(statement.columns(*TYPED), params).all()
-        got = [Candidate(id_, relevance, age) for id_, age, relevance in rows]
+        rows = session.execute(statement.columns(*PG_TYPED), params).all()
+        got = [Candidate(id_, relevance, age, open_) for id_, age, relevance, open_ in rows]
         found += got
         needed = WINDOW - len(found)
         # the ids read: the whole range, or down to the last match when the window filled up

@@ -50,8 +50,21 @@ class Filters:
         return statement, params
 
 
+YEAR_DAYS = 365.0
+
+
+def score(relevance: float, age_days: float) -> float:
+    """The ranking's score: relevance / (1 + age in years), a week-old article counting almost
+    fully, a two-year-old one a third."""
+    return relevance / (1.0 + max(age_days, 0.0) / YEAR_DAYS)
+
+
 @dataclass(frozen=True)
 class Candidate:
+    """A match; `open` when its relevance may still lack the phrase bonus (PostgreSQL: title
+    and lead lack the phrase, the full vector was not read, storage/search_phrase.py)."""
+
     id: int
     relevance: float
     age_days: float
+    open: bool = False

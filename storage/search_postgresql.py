@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, TextClause, bindparam, column, text
+from sqlalchemy import Boolean, Float, Integer, TextClause, bindparam, column, text
 from sqlalchemy.orm import Session
 
 from storage.models import UTCDateTime
 from storage.search_filters import LEAD, PHRASE, TITLE, Filters
 from storage.search_query import Query
 from storage.search_ranges import ranges_condition
-from storage.search_table import PG_COLUMN, PG_MONTH, PG_SITE_LEXEME, PG_TABLE, pg_vector
+from storage.search_table import PG_MONTH, PG_SITE_LEXEME, PG_TABLE, pg_vector
 
 TYPED = (column("id", Integer), column("age", Float), column("relevance", Float))
+PG_TYPED = (*TYPED, column("open", Boolean))
 IDS = text("SELECT min(id), max(id) FROM articles")
 # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
 # parameters: one plan for every word, blind to how common it is (seconds for a date filter
@@ -67,8 +68,9 @@ def postgresql_statement(
 
     It reads `articles_search` only (storage/search_table.py): the GIN index, for the words and
     the blocks of the range in one scan, then the narrow rows of the matches. Relevance is
-    SQLite's, from the title and lead vectors in the row; only the phrase bonus reads a full
-    vector (from TOAST), when neither title nor lead has the phrase.
+    SQLite's, from the title and lead vectors in the row; a candidate whose title and lead lack
+    the phrase is `open` (its body may have it: storage/search_phrase.py reads that, from the
+    full vector in TOAST, only for those that can rank).
 
     The dates are checked inside coalesce(), where the planner neither uses an index for them
     nor multiplies their selectivity with the id range's: the two say the same thing (the
@@ -88,18 +90,17 @@ def postgresql_statement(
     )
     params: dict[str, object] = {"query": query.tsquery()}
     carried = "s.title_vector, s.lead_vector"
-    phrase = query.phrase()
-    if phrase is not None:  # OR stops at the first true: the title's and lead's are in the row
+    phrase, still_open = query.phrase(), "false"
+    if phrase is not None:  # the body's phrase is read later, for the few that need it
         written = "to_tsquery('simple', :phrase)"
-        relevance += (
-            f" + CASE WHEN w.title_vector @@ {written} OR w.lead_vector @@ {written} "
-            f"OR w.{PG_COLUMN} @@ {written} THEN {PHRASE} ELSE 0 END"
-        )
-        carried += f", {pg_vector('s')}"
+        in_row = f"(w.title_vector @@ {written} OR w.lead_vector @@ {written})"
+        relevance += f" + CASE WHEN {in_row} THEN {PHRASE} ELSE 0 END"
+        still_open = f"NOT {in_row}"
         params["phrase"] = phrase.tsquery()
     statement, bound = filters.bind(
         text(
-            f"{explain} SELECT w.id, w.age, CAST({relevance} AS float8) AS relevance FROM (SELECT "
+            f"{explain} SELECT w.id, w.age, CAST({relevance} AS float8) AS relevance, "
+            f"{still_open} AS open FROM (SELECT "
             "s.id, CAST(extract(epoch FROM :now - coalesce(s.published_at, s.first_seen_at)) "
             "AS float8) / 86400 AS age, "
             f"{carried} FROM {PG_TABLE} AS s WHERE {' AND '.join(conditions)} "

@@ -5,16 +5,24 @@ nothing, and the second insert fails on the unique key."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from functools import cache
+from types import ModuleType
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Table, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+
+
+def _dialect(name: str) -> ModuleType:
+    """sqlalchemy.dialects.sqlite or .postgresql (their INSERT ... ON CONFLICT), imported when
+    first used: a process that never writes to PostgreSQL (a crawl's extraction workers, which
+    import storage for story signatures) is spared its 0.1 s import."""
+    return importlib.import_module(f"sqlalchemy.dialects.{name}")
 
 
 def insert_ignoring_conflicts(session: Session, table: Table, row: dict[str, Any]) -> bool:
@@ -22,7 +30,7 @@ def insert_ignoring_conflicts(session: Session, table: Table, row: dict[str, Any
     dialect = session.get_bind().dialect.name
     key = list(table.primary_key.columns)
     if dialect in ("sqlite", "postgresql"):
-        module = sqlite if dialect == "sqlite" else postgresql
+        module = _dialect(dialect)
         statement = module.insert(table).values(row).on_conflict_do_nothing().returning(*key)
         # RETURNING, not rowcount: psycopg reports -1 for ON CONFLICT DO NOTHING either way
         return session.execute(statement).first() is not None
@@ -39,7 +47,7 @@ def _ignoring_conflicts(table: Table, dialect: str, returning: bool) -> Executab
     """INSERT INTO `table` ... ON CONFLICT DO NOTHING (RETURNING its key), made once per table
     and dialect: the row is passed as parameters, so SQLAlchemy keys and compiles the statement
     once, not anew for every row as when its values are part of it."""
-    module = sqlite if dialect == "sqlite" else postgresql
+    module = _dialect(dialect)
     statement: Executable = module.insert(table).on_conflict_do_nothing()
     if returning:
         statement = module.insert(table).on_conflict_do_nothing().returning(*table.primary_key)
@@ -67,7 +75,7 @@ def insert_new(session: Session, entity: type[T], row: dict[str, Any]) -> T | No
     known to the session; None when the row conflicts with a unique key (nothing written)."""
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        module = sqlite if dialect == "sqlite" else postgresql
+        module = _dialect(dialect)
         statement = module.insert(entity).values(row).on_conflict_do_nothing().returning(entity)
         return session.scalars(statement).first()
     made = entity(**row)
@@ -109,7 +117,7 @@ def insert_or_update(
     changed = [n for n in row if n not in key] if update_only is None else list(update_only)
     dialect = session.get_bind().dialect.name
     if dialect in ("sqlite", "postgresql"):
-        module = sqlite if dialect == "sqlite" else postgresql
+        module = _dialect(dialect)
         statement = module.insert(table).values(row)
         session.execute(
             statement.on_conflict_do_update(

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from storage import create_schema, make_engine, make_sessionmaker, parse_query, search_articles
-from storage.search_filters import Filters
+from storage.search_candidates import find_candidates
+from storage.search_filters import Filters, score
 from storage.search_postgresql import _MONTHS, month_bounds, postgresql_statement
 from storage.search_ranges import cover
 from tests.conftest import POSTGRES_URL
@@ -147,3 +148,39 @@ def test_the_months_are_never_looked_for_in_id_order(archive: Session) -> None:
     finally:
         archive.rollback()
     assert month_bounds(archive, NOW - timedelta(days=40), None) is not None
+
+
+def test_the_phrase_is_read_only_for_candidates_that_can_rank(empty_postgres_url: str) -> None:
+    """A third of the bodies have "lúa đồng" written together, a seventh of the titles too: the
+    best `keep` by score (and their order) are those of reading every body's phrase, and the
+    bodies of candidates too old to rank were not read."""
+    engine = make_engine(empty_postgres_url)
+    create_schema(engine)
+    body = "CASE WHEN n % 3 = 0 THEN 'Mùa lúa đồng bằng.' ELSE 'Lúa chín trên cánh đồng.' END"
+    title = "CASE WHEN n % 7 = 0 THEN 'Lúa đồng quê số ' ELSE 'Tin số ' END || n"
+    try:
+        with make_sessionmaker(engine)() as session:
+            session.execute(
+                text(
+                    "INSERT INTO articles (site, url, title, body, published_at, content_hash, "
+                    "first_seen_at, last_seen_at) SELECT 'bao', 'https://bao.vn/a-' || n, "
+                    f"{title}, {body}, :now - (400 - n) * interval '1 day', md5(n::text), :now, "
+                    ":now FROM generate_series(1, 400) AS n"
+                ),
+                {"now": NOW},
+            )
+            session.commit()
+            query = parse_query("lua dong")
+            every = find_candidates(session, query, Filters(), NOW, keep=10_000)
+            for keep in (1, 10, 60):
+                some = find_candidates(session, query, Filters(), NOW, keep=keep)
+                best = sorted(every, key=lambda c: (score(c.relevance, c.age_days), c.id))
+                lazily = sorted(some, key=lambda c: (score(c.relevance, c.age_days), c.id))
+                assert lazily[-keep:] == best[-keep:]
+                assert sum(a != b for a, b in zip(sorted(every, key=lambda c: c.id),
+                                                  sorted(some, key=lambda c: c.id),
+                                                  strict=True)) > 40  # fmt: skip
+            assert [h.title for h in search_articles(session, "lua dong", now=NOW, limit=3)] == [
+                "Lúa đồng quê số 399", "Lúa đồng quê số 392", "Lúa đồng quê số 385"]  # fmt: skip
+    finally:
+        engine.dispose()
