@@ -140,3 +140,18 @@ def test_the_page_is_put_back_when_trafilatura_fails_on_the_cut_page(
     with pytest.raises(RuntimeError):
         body.main_paragraphs(tree, URL, headline=next(tree.iter("h1")))
     assert etree.tostring(tree) == whole
+
+
+def test_no_cut_when_lxml_refuses_an_ancestor_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crawler.extraction.container as container
+
+    def refused(*args: object, **kwargs: object) -> HtmlElement:
+        raise ValueError("Invalid tag name")
+
+    monkeypatch.setattr(container, "SubElement", refused)
+    tree = parse_html(_rails_page())
+    assert tree is not None
+    whole = etree.tostring(tree)
+    assert cut_to_article(tree, next(tree.iter("h1"))) is None
+    assert etree.tostring(tree) == whole
+    assert extract(_rails_page(), URL).body.split("\n") == ARTICLE  # the whole page is read

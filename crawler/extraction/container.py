@@ -65,14 +65,17 @@ def cut_to_article(tree: HtmlElement, headline: HtmlElement | None) -> Cut | Non
         return None
     ancestors = [parent, *parent.iterancestors()]
     ancestors.reverse()
-    page = ancestors[0].makeelement(ancestors[0].tag, ancestors[0].attrib)
-    head = tree.find("head")
-    if head is not None and ancestors[0] is tree:
-        page_head = SubElement(page, "head")
-        page_head.extend(deepcopy(e) for e in head if _is_json_ld(e))
-    inner = page
-    for ancestor in ancestors[1:]:
-        inner = SubElement(inner, ancestor.tag, ancestor.attrib)
+    try:  # lxml takes any name the HTML parser made; should one be refused, no cut
+        page = ancestors[0].makeelement(ancestors[0].tag, ancestors[0].attrib)
+        head = tree.find("head")
+        if head is not None and ancestors[0] is tree:
+            page_head = SubElement(page, "head")
+            page_head.extend(deepcopy(e) for e in head if _is_json_ld(e))
+        inner = page
+        for ancestor in ancestors[1:]:
+            inner = SubElement(inner, ancestor.tag, ancestor.attrib)
+    except (ValueError, TypeError):
+        return None
     index = parent.index(container)
     inner.append(container)  # moved, with its tail
     return Cut(container, size, page, parent, index)
