@@ -3,9 +3,11 @@ pipeline hands it, in small batched transactions, so that the reactor never wait
 archive and a commit is paid once per batch instead of once per article.
 
 A batch is written and committed once it holds `batch` articles or `interval` seconds have
-passed since its first one, whichever comes first; each article is saved in a SAVEPOINT of
-its own, so one that hits a bug (an IntegrityError, ...) is dropped with its traceback and the
-others of its batch are stored. An article's future is resolved only once its batch has
+passed since its first one, whichever comes first. It is first written without savepoints
+(two statements an article fewer: a tenth of a save's CPU); when an article hits a bug (an
+IntegrityError, ...) the batch is rolled back and written again with each article in a
+SAVEPOINT of its own, so that one is dropped with its traceback and the others of its batch
+are stored. An article's future is resolved only once its batch has
 COMMITTED: whatever the crawl reports stored (stats, log, the item passed on) is in the
 archive, also after a kill -9. When the batch's transaction fails (the archive refuses the
 commit, the server is gone), every article of the batch fails with that error. With
@@ -115,27 +117,61 @@ class ArchiveWriter(Generic[Item, Outcome]):
         return batch
 
     def _write_batch(self, batch: list[_Save[Item, Outcome]]) -> None:
-        """Save each item of `batch` in one transaction, commit, then resolve the futures."""
+        """Save each item of `batch` in one transaction, commit, then resolve the futures:
+        without savepoints first, again with one an item when an item hit a bug."""
+        if len(batch) > 1:
+            try:
+                saved = self._transaction(batch, self._save_plain)
+            except BaseException as error:
+                if not isinstance(error, Exception) or refusal(error) is not None:
+                    self._fail(batch, error)  # the archive refused: so would a second try
+                    if not isinstance(error, Exception):
+                        raise
+                    return
+            else:
+                self._resolve(saved)
+                return
+        try:
+            saved = self._transaction(batch, self._save_one)
+        except BaseException as error:  # the batch's transaction failed: nothing of it is stored
+            self._fail(batch, error)
+            if not isinstance(error, Exception):
+                raise
+            return
+        self._resolve(saved)
+
+    def _transaction(
+        self,
+        batch: list[_Save[Item, Outcome]],
+        save_one: Callable[[Session, _Save[Item, Outcome]], Outcome | None],
+    ) -> list[tuple[_Save[Item, Outcome], Outcome]]:
+        """The items of `batch` saved by `save_one` in one committed transaction."""
         saved: list[tuple[_Save[Item, Outcome], Outcome]] = []
         session = self._sessions()
         try:
             with session.begin():
                 for save in batch:
-                    outcome = self._save_one(session, save)
+                    outcome = save_one(session, save)
                     if outcome is not None:
                         saved.append((save, outcome))
-        except BaseException as error:  # the batch's transaction failed: nothing of it is stored
-            for save in batch:
-                if not save.future.done():
-                    save.future.set_exception(error)
-            if not isinstance(error, Exception):
-                raise
-            return
         finally:
             session.close()
         self.commits += 1
+        return saved
+
+    @staticmethod
+    def _resolve(saved: list[tuple[_Save[Item, Outcome], Outcome]]) -> None:
         for save, outcome in saved:
             save.future.set_result(outcome)
+
+    @staticmethod
+    def _fail(batch: list[_Save[Item, Outcome]], error: BaseException) -> None:
+        for save in batch:
+            if not save.future.done():
+                save.future.set_exception(error)
+
+    def _save_plain(self, session: Session, save: _Save[Item, Outcome]) -> Outcome:
+        return self._save(session, save.item)
 
     def _save_one(self, session: Session, save: _Save[Item, Outcome]) -> Outcome | None:
         """Save one item in a savepoint; a bug of its own fails its future only, the archive

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -122,6 +122,24 @@ def test_an_article_that_hits_a_bug_is_dropped_and_the_rest_of_its_batch_stored(
     assert stored_urls(batch_engine) == {record(n).url for n in (0, 1, 3, 4)}
     with Session(batch_engine) as session:  # nothing of the dropped one: not its URLs either
         assert session.scalar(select(func.count()).select_from(ArticleUrl)) == 4
+    batch_engine.dispose()
+
+
+def test_a_batch_without_a_bug_is_written_without_savepoints(batch_engine: Engine) -> None:
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(batch_engine, "before_cursor_execute", note)
+    writer: ArchiveWriter[Record, SaveOutcome] = ArchiveWriter(
+        batch_engine, save, batch=10, interval=3600
+    )
+    futures = [writer.submit(record(n)) for n in range(3)]
+    writer.close()
+    assert [f.result(timeout=0) for f in futures] == [SaveOutcome.NEW] * 3
+    assert writer.commits == 1
+    assert not [s for s in seen if "SAVEPOINT" in s.upper()]
     batch_engine.dispose()
 
 
