@@ -28,9 +28,12 @@ from sqlalchemy.orm import Session
 from storage.search_filters import PHRASE, Candidate, score
 from storage.search_table import PG_COLUMN, PG_TABLE
 
+# The rows by their ids, then each vector checked: OFFSET 0 keeps the planner from also reading
+# the phrase's words through the GIN index, the whole archive's posting lists (a BitmapAnd of
+# 52,000 matches, 17 ms, to check 379 candidates).
 _WITH_PHRASE = text(
-    f"SELECT id FROM {PG_TABLE} WHERE id = ANY(:ids) "
-    f"AND {PG_COLUMN} @@ to_tsquery('simple', :phrase)"
+    f"SELECT id FROM (SELECT id, {PG_COLUMN} FROM {PG_TABLE} WHERE id = ANY(:ids) OFFSET 0) AS c "
+    f"WHERE {PG_COLUMN} @@ to_tsquery('simple', :phrase)"
 ).bindparams(bindparam("ids", type_=ARRAY(Integer)))
 
 
