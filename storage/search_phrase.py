@@ -18,6 +18,7 @@ the first batch and the rest need no reading. When few have it, all are read, as
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 
 from sqlalchemy import Integer, bindparam, text
@@ -27,9 +28,12 @@ from sqlalchemy.orm import Session
 from storage.search_filters import PHRASE, Candidate, score
 from storage.search_table import PG_COLUMN, PG_TABLE
 
+# The rows by their ids, then each vector checked: OFFSET 0 keeps the planner from also reading
+# the phrase's words through the GIN index, the whole archive's posting lists (a BitmapAnd of
+# 52,000 matches, 17 ms, to check 379 candidates).
 _WITH_PHRASE = text(
-    f"SELECT id FROM {PG_TABLE} WHERE id = ANY(:ids) "
-    f"AND {PG_COLUMN} @@ to_tsquery('simple', :phrase)"
+    f"SELECT id FROM (SELECT id, {PG_COLUMN} FROM {PG_TABLE} WHERE id = ANY(:ids) OFFSET 0) AS c "
+    f"WHERE {PG_COLUMN} @@ to_tsquery('simple', :phrase)"
 ).bindparams(bindparam("ids", type_=ARRAY(Integer)))
 
 
@@ -40,28 +44,26 @@ def settle_phrases(
     `keep`; `phrase` is the tsquery text of the phrase. The others keep the relevance they
     have (they rank below the `keep` best either way)."""
     relevance = {c.id: c.relevance for c in candidates}
-    waiting = [c for c in candidates if c.open]
+    known = {c.id: score(c.relevance, c.age_days) for c in candidates}  # open ones at their lowest
+    best = {c.id: score(c.relevance + PHRASE, c.age_days) for c in candidates if c.open}
+    waiting = sorted(((value, id_) for id_, value in best.items()), reverse=True)
     for batch in (2 * keep, len(waiting)):
-        bar = _bar(candidates, relevance, keep)
-        needed = [c for c in waiting if (score(c.relevance + PHRASE, c.age_days), c.id) > bar]
-        needed.sort(key=lambda c: (score(c.relevance + PHRASE, c.age_days), c.id), reverse=True)
+        bar = _bar(known, keep)
+        needed = [key for key in waiting if key > bar]  # best possible first
         if not needed:
             break
-        read = needed[:batch]
-        ids = [c.id for c in read]
+        ids = [id_ for _, id_ in needed[:batch]]
         for (id_,) in session.execute(_WITH_PHRASE, {"ids": ids, "phrase": phrase}):
             relevance[id_] += PHRASE
+            known[id_] = best[id_]
         done = set(ids)
-        waiting = [c for c in waiting if c.id not in done]
+        waiting = [key for key in waiting if key[1] not in done]
     return [Candidate(c.id, relevance[c.id], c.age_days) for c in candidates]
 
 
-def _bar(
-    candidates: Sequence[Candidate], relevance: dict[int, float], keep: int
-) -> tuple[float, int]:
-    """The `keep`-th best (score, id) counting what is known so far (an open candidate at its
-    lowest); the lowest possible when there are fewer candidates."""
-    if len(candidates) < keep:
+def _bar(known: dict[int, float], keep: int) -> tuple[float, int]:
+    """The `keep`-th best (score, id) of what is known so far; the lowest possible when there
+    are fewer candidates."""
+    if len(known) < keep:
         return (float("-inf"), -1)
-    known = sorted(((score(relevance[c.id], c.age_days), c.id) for c in candidates), reverse=True)
-    return known[keep - 1]
+    return heapq.nlargest(keep, ((value, id_) for id_, value in known.items()))[-1]
