@@ -77,8 +77,8 @@ def build(folder: Path, pages: int, workers: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     size = min(pages, CHUNK)
     (folder / "sites.toml").write_text(sites_toml(len(chunks(pages))), "utf-8")
-    if not any(folder.glob("built-*")):
-        (folder / "a.db").unlink(missing_ok=True)
+    if not any(folder.glob("built-*")) and not any(folder.glob("written-*")):
+        (folder / "a.db").unlink(missing_ok=True)  # a new build; an interrupted one goes on
     originals = corpus_pages()
     for chunk in chunks(pages):
         done = folder / f"built-{chunk}"
