@@ -140,6 +140,8 @@ EXTENSIONS = {
     # before RecordCrawlRun: the site's claim is taken before the crawl's row is written
     "crawler.extensions.SuperviseCrawl": 450,
     "crawler.extensions.RecordCrawlRun": 500,
+    # an item the pipelines failed on is an error of the crawl (Scrapy keeps no stat of it)
+    "crawler.extensions.CountItemErrors": 510,
     # a live progress line when stderr is a terminal (TINBAO_PROGRESS = False: never)
     "crawler.extensions.CrawlProgress": 900,
 }

@@ -152,3 +152,31 @@ def test_scrapy_crawl_refuses_a_setup_mistake_in_one_line_with_status_2(tmp_path
         "tinbao: -s TINBAO_LISTING_PAGES takes a whole number, not 'abc'"
     )
     assert "Traceback" not in unknown.log + bad_url.log + bad_setting.log
+
+
+class RaisingPipeline:
+    """A pipeline with a bug: every article it is given raises."""
+
+    def process_item(self, item: object) -> object:
+        raise ZeroDivisionError("a bug of the pipeline's")
+
+
+@pytest.mark.e2e
+def test_articles_the_pipelines_failed_on_are_errors_of_the_crawl(tmp_path: Path) -> None:
+    # Scrapy logged "Error processing" for each, and the crawl ended "0 errors"
+    site = ReplicaSite(articles=3, per_page=5)
+    database = tmp_path / "archive.db"
+    with ReplicaServer(site) as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(site.registry_toml(server.base_url), "utf-8")
+        pipelines = json.dumps({f"{__name__}.RaisingPipeline": 100})
+        result = run_crawl("replica", sites_file=sites, database_url=f"sqlite:///{database}",
+                           settings={"ITEM_PIPELINES": pipelines})  # fmt: skip
+    failed = result.log.count("Error processing")  # the 3 articles, and any other item
+    assert failed >= 3, result.log[-3000:]
+    last = result.log.strip().splitlines()[-1]
+    assert f", {failed} errors (pipeline_error {failed}); " in last, last
+    with sqlite3.connect(database) as connection:
+        [(errors, stats)] = connection.execute("SELECT errors, stats FROM crawl_runs").fetchall()
+    assert errors == failed
+    assert json.loads(stats)["tinbao/errors/pipeline_error"] == failed
