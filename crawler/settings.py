@@ -104,8 +104,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's robots.txt middleware (100) let requests that waited for robots.txt through
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.RobotsTxtForEveryone": 100,
-    # after robots.txt (100): wait for the host's Crawl-delay and any pause before a request
-    "crawler.middlewares.HostPacing": 120,
     # Scrapy's retry (550) replaced by one that honours Retry-After and backs off
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryWithBackoff": 550,
@@ -117,6 +115,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequests": 560,
     # sees every response and download error first (just above the downloader's own stats)
     "crawler.middlewares.CircuitBreaker": 840,
+    # the host's Crawl-delay and any pause, waited for next to the downloader: the middlewares
+    # in between took 0.27 s with a crawl's first page after robots.txt (first use), so the
+    # second page reached the server 0.14 s after it against a 0.4 s Crawl-delay
+    "crawler.middlewares.HostPacing": 945,
     # last before the downloader: with a shared frontier, the site's concurrency and spacing
     # are kept in Redis for all its processes together (off without TINBAO_FRONTIER)
     "crawler.middlewares.SharedHostPacing": 950,
