@@ -182,3 +182,17 @@ def test_a_revision_of_an_article_without_story_gives_it_one(session: Session) -
     session.commit()
     assert story_of(session, original) is not None
     assert assign_unassigned(session) == 0  # and a later `tinbao db upgrade` has nothing to do
+
+
+def test_a_copy_saved_in_the_transaction_of_a_rewrite_joins_the_new_story(
+    session: Session,
+) -> None:
+    original = store(session, "baochinhphu", ORIGINAL)
+    session.commit()
+    rewritten = Record(ORIGINAL.url, "Giá vàng", OTHER, published_at=ORIGINAL.published_at)
+    assert save_article(session, "baochinhphu", rewritten, now=NOW) is SaveOutcome.UPDATED
+    near = Record(GOLD.url, GOLD.title, "(TTXVN) - " + OTHER + "\nTheo TTXVN", published_at=NOW)
+    copy = store(session, "baolaocai", near)  # no commit nor flush in between: one batch
+    session.commit()
+    assert copy != original
+    assert story_of(session, copy) == story_of(session, original) is not None
