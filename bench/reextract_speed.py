@@ -2,15 +2,17 @@
 
 Why: re-extraction reads every kept raw page again, so it is CPU-bound, and what it can reach
 is every core running bare `trafilatura.extract` on the same records (the limit: cores x its
-rate in one process, measured in the same run). This builds once, in bench/results/ (never in
-the repository), a WARC file of `--pages` records made from the corpus's real article pages
-($TINBAO_CORPUS/vn, each one distinct: tests/replica/real.py's `vary`) and an archive where
-each is an article that points at its record (made by the real `tinbao import` of the file),
-then runs `tinbao reextract` over it `--repeat` times, each after a bare-trafilatura pass on a
-sample of the same bodies, and prints pages/s, the fraction of the limit, CPU/wall and the
-peak RSS of its process tree (sampled from /proc). The extractor is the one that stored the
-rows, so every article reads `unchanged` (the writes are the cheapest they can be: the row
-read again under its lock, the version set); `--inline` also times `--workers 0`.
+rate in one process, measured in the same run); what a pipeline extracting with tinbao's
+`extract()` can reach is cores x `extract()`'s rate (the ceiling, bench/ceiling.py). This
+builds once, in bench/results/ (never in the repository), WARC files of real article pages
+($TINBAO_CORPUS/vn, each one distinct: tests/replica/real.py's `vary`), 20,000 a file (one
+site a file, so a larger run adds files to a smaller one's), and an archive where each is an
+article that points at its record (made by the real `tinbao import` of the files), then runs
+`tinbao reextract` over it `--repeat` times, each after bare trafilatura and `extract()` on a
+sample of the same bodies, and prints pages/s, the shares of the limit and of the ceiling (wall
+and CPU), CPU/wall and the peak RSS of its process tree (sampled from /proc). The extractor is
+the one that stored the rows, so every article reads `unchanged` and needs no write;
+`--stale` makes every row written (its version); `--inline` also times `--workers 0`.
 
     python -m bench.reextract_speed [--pages 100000] [--repeat 3] [--workers N] [--inline]
 """
