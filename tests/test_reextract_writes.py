@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import crawler.reextract
@@ -22,24 +21,9 @@ from crawler.reextract_writes import Outcome, Read, Writes, stored_columns
 from crawler.warc import RawPage, WarcFile
 from storage import Article, make_sessionmaker, open_archive, save_article
 from tests.test_reextract import PROMO, UTF8, WHEN, article, html, registry, store, url
-
-
-@pytest.fixture(autouse=True)
-def no_user_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TINBAO_SITES", raising=False)
-    monkeypatch.delenv("TINBAO_WARC_DIR", raising=False)
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> sessionmaker[Session]:
-    return make_sessionmaker(engine)
-
-
-@pytest.fixture
-def warc(tmp_path: Path) -> Iterator[WarcFile]:
-    file = WarcFile(tmp_path / "warc", "baocantho-20261123T030000Z-1.warc.gz")
-    yield file
-    file.close()
+from tests.test_reextract import no_user_registry as no_user_registry  # fixtures
+from tests.test_reextract import sessions as sessions
+from tests.test_reextract import warc as warc
 
 
 def current(archive: sessionmaker[Session], file: WarcFile, numbers: range) -> list[int]:
